@@ -1,0 +1,1 @@
+from .xlsx import XLSX_MIMETYPE, write_xlsx
