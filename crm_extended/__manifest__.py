@@ -11,6 +11,7 @@
     "data": [
         "security/crm_extended_security.xml",
         "security/ir.model.access.csv",
+        "data/crm_sales_material_data.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",

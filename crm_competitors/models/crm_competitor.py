@@ -1,0 +1,417 @@
+from odoo import api, fields, models, tools
+from odoo.fields import Command
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from odoo.addons.crm_extended.tools import write_xlsx
+
+class CrmCompetitor(models.Model):
+    """A company we meet on our opportunities.
+
+    Its figures (opportunities, won against, lost to, win rate, revenues) are
+    computed from the opportunities it takes part in, never typed:
+
+    * *won against*: an active opportunity in a won stage;
+    * *lost to*: a lost opportunity (archived with a probability of 0) whose
+      "Lost to" (``lost_competitor_id``) is this competitor, or that names no
+      competitor at all. A deal lost to another named competitor is neither won
+      nor lost against this one;
+    * *win rate*: won / (won + lost) in percent, 0 when no deal is closed yet.
+
+    Only opportunities the current user may read are counted.
+    """
+
+    _name = "crm.competitor"
+    _description = "Competitor"
+    _inherit = ["mail.thread", "mail.activity.mixin", "image.mixin"]
+    _order = "name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    website = fields.Char()
+    description = fields.Html()
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        string="Company",
+        index=True,
+        default=lambda self: self.env.company,
+        help="Leave empty to share this competitor with every company.",
+    )
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    color = fields.Integer()
+    threat_level = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        default="medium",
+        required=True,
+        tracking=True,
+    )
+    reported_revenue = fields.Monetary(
+        currency_field="currency_id",
+        help="Yearly revenue the competitor reports publicly.",
+    )
+    # SWOT, seen from our side
+    strengths = fields.Text()
+    weaknesses = fields.Text()
+    opportunities = fields.Text()
+    threats = fields.Text()
+    # Offering
+    product_ids = fields.Many2many(
+        "product.product",
+        "crm_competitor_product_product_rel",
+        "competitor_id",
+        "product_id",
+        string="Competing Products",
+        check_company=True,
+        help="Our products this competitor competes with.",
+    )
+    offering = fields.Text(string="Their Offering")
+    pricing_notes = fields.Text()
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "crm_competitor_res_partner_rel",
+        "competitor_id",
+        "partner_id",
+        string="Accounts",
+        check_company=True,
+        help="Accounts this competitor works with.",
+    )
+    country_ids = fields.Many2many(
+        "res.country",
+        "crm_competitor_res_country_rel",
+        "competitor_id",
+        "country_id",
+        string="Countries",
+        help="Countries where this competitor operates.",
+    )
+    lead_ids = fields.Many2many(
+        "crm.lead",
+        "crm_competitor_crm_lead_rel",
+        "competitor_id",
+        "lead_id",
+        string="Opportunities",
+        check_company=True,
+        context={"active_test": False},
+    )
+    # Figures
+    lead_count = fields.Integer(string="Opportunities", compute="_compute_figures")
+    open_count = fields.Integer(string="Open", compute="_compute_figures")
+    won_count = fields.Integer(string="Won Against", compute="_compute_figures")
+    lost_count = fields.Integer(string="Lost To", compute="_compute_figures")
+    win_rate = fields.Float(
+        string="Win Rate (%)",
+        compute="_compute_figures",
+        digits=(5, 1),
+        help="Deals won against this competitor divided by the deals won and lost, in percent.",
+    )
+    revenue_won = fields.Monetary(
+        string="Revenue Won Against",
+        currency_field="currency_id",
+        compute="_compute_figures",
+    )
+    revenue_lost = fields.Monetary(
+        string="Revenue Lost To",
+        currency_field="currency_id",
+        compute="_compute_figures",
+    )
+
+    def init(self):
+        # Names are unique per company ignoring case; competitors without a
+        # company share one namespace. The Python constraint below gives the
+        # readable message, this index guarantees it under concurrency.
+        tools.create_unique_index(
+            self.env.cr,
+            "crm_competitor_name_company_uniq",
+            self._table,
+            ["lower(name)", "COALESCE(company_id, 0)"],
+        )
+
+    # ---- COMPUTES ----
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for competitor in self:
+            competitor.currency_id = competitor.company_id.currency_id or self.env.company.currency_id
+
+    @api.depends(
+        "lead_ids",
+        "lead_ids.active",
+        "lead_ids.probability",
+        "lead_ids.stage_id",
+        "lead_ids.expected_revenue",
+        "lead_ids.lost_competitor_id",
+    )
+    @api.depends_context("uid")
+    def _compute_figures(self):
+        figures = self._read_figures()
+        for competitor in self:
+            counts = figures.get(competitor._origin.id) or {}
+            won = counts.get("won_count", 0)
+            lost = counts.get("lost_count", 0)
+            competitor.lead_count = counts.get("lead_count", 0)
+            competitor.open_count = counts.get("open_count", 0)
+            competitor.won_count = won
+            competitor.lost_count = lost
+            competitor.win_rate = 100.0 * won / (won + lost) if won + lost else 0.0
+            competitor.revenue_won = counts.get("revenue_won", 0.0)
+            competitor.revenue_lost = counts.get("revenue_lost", 0.0)
+
+    def _lead_query(self):
+        """Query of the opportunities the current user may read, archived ones included."""
+        return (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            ._search([("type", "=", "opportunity")], order="id")
+        )
+
+    def _read_figures(self):
+        """Return ``{competitor_id: {figure: value}}`` in one grouped query."""
+        ids = tuple(cid for cid in self._origin.ids if cid)
+        if not ids:
+            return {}
+        self.env["crm.lead"].flush_model(
+            ["active", "probability", "stage_id", "expected_revenue", "lost_competitor_id", "type", "company_id"]
+        )
+        self.env["crm.stage"].flush_model(["is_won"])
+        self.flush_model(["lead_ids"])
+        won = SQL("lead.active AND COALESCE(stage.is_won, FALSE)")
+        lost = SQL(
+            "NOT lead.active AND COALESCE(lead.probability, 0) = 0"
+            " AND (lead.lost_competitor_id IS NULL OR lead.lost_competitor_id = rel.competitor_id)"
+        )
+        query = SQL(
+            """
+            SELECT rel.competitor_id,
+                   COUNT(*),
+                   COUNT(*) FILTER (WHERE lead.active AND NOT COALESCE(stage.is_won, FALSE)),
+                   COUNT(*) FILTER (WHERE %(won)s),
+                   COUNT(*) FILTER (WHERE %(lost)s),
+                   COALESCE(SUM(lead.expected_revenue) FILTER (WHERE %(won)s), 0),
+                   COALESCE(SUM(lead.expected_revenue) FILTER (WHERE %(lost)s), 0)
+              FROM crm_competitor_crm_lead_rel rel
+              JOIN crm_lead lead ON lead.id = rel.lead_id
+         LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
+             WHERE rel.competitor_id IN %(ids)s
+               AND rel.lead_id IN %(leads)s
+          GROUP BY rel.competitor_id
+            """,
+            won=won,
+            lost=lost,
+            ids=ids,
+            leads=self._lead_query().subselect(),
+        )
+        self.env.cr.execute(query)
+        return {
+            row[0]: dict(zip(("lead_count", "open_count", "won_count", "lost_count", "revenue_won", "revenue_lost"), row[1:]))
+            for row in self.env.cr.fetchall()
+        }
+
+    # ---- CONSTRAINTS ----
+
+    @api.constrains("name", "company_id")
+    def _check_unique_name(self):
+        for competitor in self:
+            duplicate = (
+                self.sudo()
+                .with_context(active_test=False)
+                .search(
+                    [
+                        ("id", "!=", competitor.id),
+                        ("name", "=ilike", competitor.name.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")),
+                        ("company_id", "=", competitor.company_id.id),
+                    ],
+                    limit=1,
+                )
+            )
+            if duplicate:
+                raise ValidationError(
+                    self.env._(
+                        "A competitor named %(name)s already exists%(archived)s; names are unique per company,"
+                        " ignoring case.",
+                        name=duplicate.name,
+                        archived=self.env._(" (archived)") if not duplicate.active else "",
+                    )
+                )
+
+    # ---- ACTIONS ----
+
+    def _action_open_leads(self, domain, name):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("crm.crm_lead_opportunities")
+        action.update(
+            {
+                "name": name,
+                "domain": [("competitor_ids", "in", self.ids), ("type", "=", "opportunity"), *domain],
+                "context": {"active_test": False, "default_competitor_ids": self.ids, "create": False},
+                "view_mode": "list,kanban,form,pivot,graph",
+                "views": [(False, "list"), (False, "kanban"), (False, "form"), (False, "pivot"), (False, "graph")],
+            }
+        )
+        return action
+
+    def action_open_leads(self):
+        return self._action_open_leads([], self.env._("Opportunities against %(name)s", name=self.name))
+
+    def action_open_open_leads(self):
+        return self._action_open_leads(
+            [("active", "=", True), ("stage_id.is_won", "=", False)],
+            self.env._("Open opportunities against %(name)s", name=self.name),
+        )
+
+    def action_open_won_leads(self):
+        return self._action_open_leads(
+            [("active", "=", True), ("stage_id.is_won", "=", True)],
+            self.env._("Won against %(name)s", name=self.name),
+        )
+
+    def action_open_lost_leads(self):
+        return self._action_open_leads(
+            [
+                ("active", "=", False),
+                ("probability", "=", 0),
+                "|",
+                ("lost_competitor_id", "=", False),
+                ("lost_competitor_id", "=", self.id),
+            ],
+            self.env._("Lost to %(name)s", name=self.name),
+        )
+
+    # ---- BUSINESS ----
+
+    def _get_deals(self, limit=None):
+        """Opportunities (archived included) of these competitors the user may read, newest closed first."""
+        return (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search(
+                [("competitor_ids", "in", self.ids), ("type", "=", "opportunity")],
+                order="date_closed desc nulls last, id desc",
+                limit=limit,
+            )
+        )
+
+    def _get_recent_deals(self, outcome, limit=5):
+        """The ``limit`` most recent deals won against (``won``) or lost to (``lost``) this competitor."""
+        self.ensure_one()
+        leads = self.env["crm.lead"].with_context(active_test=False)
+        if outcome == "won":
+            domain = [("active", "=", True), ("stage_id.is_won", "=", True)]
+        else:
+            domain = [
+                ("active", "=", False),
+                ("probability", "=", 0),
+                "|",
+                ("lost_competitor_id", "=", False),
+                ("lost_competitor_id", "=", self.id),
+            ]
+        return leads.search(
+            [("competitor_ids", "in", self.ids), ("type", "=", "opportunity"), *domain],
+            order="date_closed desc nulls last, id desc",
+            limit=limit,
+        )
+
+    def _get_analysis_xlsx(self):
+        """Bytes of the competitive analysis workbook: a summary sheet and a deals sheet."""
+        outcome_labels = self.env["crm.lead"]._competitor_outcome_labels()
+        summary_header = [
+            self.env._("Competitor"),
+            self.env._("Website"),
+            self.env._("Threat Level"),
+            self.env._("Countries"),
+            self.env._("Opportunities"),
+            self.env._("Open"),
+            self.env._("Won Against"),
+            self.env._("Lost To"),
+            self.env._("Win Rate (%)"),
+            self.env._("Revenue Won Against"),
+            self.env._("Revenue Lost To"),
+            self.env._("Currency"),
+        ]
+        threat_labels = dict(self._fields["threat_level"]._description_selection(self.env))
+
+        def summary_rows():
+            for competitor in self:
+                yield [
+                    competitor.name,
+                    competitor.website or None,
+                    threat_labels.get(competitor.threat_level),
+                    ", ".join(competitor.country_ids.mapped("name")) or None,
+                    competitor.lead_count,
+                    competitor.open_count,
+                    competitor.won_count,
+                    competitor.lost_count,
+                    round(competitor.win_rate, 1),
+                    competitor.revenue_won,
+                    competitor.revenue_lost,
+                    competitor.currency_id.name,
+                ]
+
+        deals_header = [
+            self.env._("Competitor"),
+            self.env._("Opportunity"),
+            self.env._("Customer"),
+            self.env._("Salesperson"),
+            self.env._("Sales Team"),
+            self.env._("Stage"),
+            self.env._("Outcome"),
+            self.env._("Lost To"),
+            self.env._("Lost Reason"),
+            self.env._("Expected Revenue"),
+            self.env._("Closed On"),
+        ]
+
+        def deal_rows():
+            for lead in self._get_deals():
+                for competitor in lead.competitor_ids & self:
+                    yield [
+                        competitor.name,
+                        lead.name,
+                        lead.partner_id.display_name or lead.partner_name or None,
+                        lead.user_id.name or None,
+                        lead.team_id.name or None,
+                        lead.stage_id.name or None,
+                        outcome_labels[lead._get_competitor_outcome(competitor)],
+                        lead.lost_competitor_id.name or None,
+                        lead.lost_reason_id.name or None,
+                        lead.expected_revenue,
+                        lead.date_closed,
+                    ]
+
+        return write_xlsx(
+            [
+                (self.env._("Summary"), summary_header, summary_rows()),
+                (self.env._("Deals"), deals_header, deal_rows()),
+            ]
+        )
+
+    def _merge_into(self, dst):
+        """Move everything of ``self`` to ``dst`` and archive ``self``."""
+        # Every reference moves, also on deals the manager cannot open himself.
+        leads = self.env["crm.lead"].sudo().with_context(active_test=False)
+        linked = leads.search([("competitor_ids", "in", self.ids)])
+        linked.write({"competitor_ids": [Command.link(dst.id)] + [Command.unlink(dup.id) for dup in self]})
+        leads.search([("lost_competitor_id", "in", self.ids)]).write({"lost_competitor_id": dst.id})
+        values = {
+            "partner_ids": [Command.link(pid) for pid in self.partner_ids.ids],
+            "country_ids": [Command.link(cid) for cid in self.country_ids.ids],
+            "product_ids": [Command.link(pid) for pid in self.product_ids.ids],
+        }
+        values.update(self._merge_extra_values())
+        dst.write(values)
+        self.write({"partner_ids": [Command.clear()], "active": False})
+        for dup in self:
+            dup.message_post(body=self.env._("Merged into %(name)s.", name=dst.name))
+        dst.message_post(body=self.env._("Merged from: %(names)s.", names=", ".join(self.mapped("name"))))
+
+    def _merge_extra_values(self):
+        """Values written on the competitor kept; extended where battlecards are known."""
+        return {}
+
+    def action_export_xlsx(self):
+        """Download the competitive analysis workbook of the selected competitors."""
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_url",
+            "url": "/crm_competitors/analysis.xlsx?ids={}".format(",".join(str(i) for i in self.ids)),
+            "target": "download",
+        }
