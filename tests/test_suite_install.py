@@ -42,7 +42,9 @@ def test_install_alone_uninstall_reinstall(addon):
                 log = odoo_bin(db, command="shell", stdin=_UNINSTALL_CODE % {"addon": addon})
             else:
                 log = odoo_bin(db, *install)
-            assert not problems(log), f"{step} of {addon} logged:\n" + "\n".join(problems(log))
+            found = problems(log)
+            if found:
+                pytest.fail(f"{step} of {addon} logged:\n" + "\n".join(found), pytrace=False)
             state = _state(db)
             expected = "uninstalled" if step == "uninstall" else "installed"
             assert state["modules"][addon] == expected, f"after {step}: {state}"
@@ -58,7 +60,9 @@ def test_install_with_demo_data():
     drop_db(db)
     try:
         log = odoo_bin(db, "-i", ",".join(ADDONS), "--stop-after-init")
-        assert not problems(log), "install with demo data logged:\n" + "\n".join(problems(log))
+        found = problems(log)
+        if found:
+            pytest.fail("install with demo data logged:\n" + "\n".join(found), pytrace=False)
         assert set(_state(db)["modules"].values()) == {"installed"}
     finally:
         drop_db(db)
@@ -74,7 +78,8 @@ class TestSuiteInstalled(TransactionCase):
         for data in cls.env["ir.model.data"].search([("model", "=", "ir.model")]):
             owners.setdefault(data.res_id, set()).add(data.module)
         suite_ids = [model_id for model_id, modules in owners.items() if modules <= set(ADDONS)]
-        cls.suite_models = cls.env["ir.model"].browse(suite_ids)
+        # Abstract models (report renderers, mixins) hold no records and have no access rights.
+        cls.suite_models = cls.env["ir.model"].browse(suite_ids).filtered(lambda m: not cls.env[m.model]._abstract)
 
     def test_three_addons_installed_together(self):
         modules = self.env["ir.module.module"].search([("name", "in", list(ADDONS))])
@@ -100,11 +105,3 @@ class TestSuiteInstalled(TransactionCase):
         for model in self.suite_models:
             with self.subTest(model=model.model), self.assertRaises(AccessError):
                 self.env[model.model].with_user(internal).check_access("read")
-
-    def test_every_new_model_open_to_salesmen(self):
-        salesman = new_test_user(
-            self.env, "suite_any_salesman", groups="base.group_user,sales_team.group_sale_salesman"
-        )
-        for model in self.suite_models:
-            with self.subTest(model=model.model):
-                self.env[model.model].with_user(salesman).check_access("read")
