@@ -12,6 +12,10 @@ import logging
 
 import pytest
 
+# pytest-odoo imports odoo.tests before it turns test mode on (it does so per test
+# module), and Odoo logs that import as an error outside test mode. It is expected here.
+logging.getLogger("odoo.tests.common").addFilter(lambda record: "Importing test framework" not in record.msg)
+
 
 class _ErrorCollector(logging.Handler):
     def __init__(self):
