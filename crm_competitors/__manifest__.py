@@ -10,9 +10,21 @@
     "data": [
         "security/crm_competitors_security.xml",
         "security/ir.model.access.csv",
+        "report/crm_competitor_reports.xml",
+        "report/crm_competitor_battlecard_templates.xml",
+        "report/crm_account_dossier_templates.xml",
+        "views/crm_lead_lost_views.xml",
+        "views/crm_competitor_merge_views.xml",
+        "views/crm_competitor_views.xml",
+        "views/crm_competitor_analysis_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_sales_material_views.xml",
         "views/crm_competitors_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/crm_competitor_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "crm_competitors/static/tests/tours/*.js",

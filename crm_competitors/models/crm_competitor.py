@@ -1,9 +1,12 @@
 from odoo import api, fields, models, tools
-from odoo.fields import Command
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 from odoo.tools import SQL
 
 from odoo.addons.crm_extended.tools import write_xlsx
+
+UNIQUE_NAME_INDEX = "crm_competitor_name_company_uniq"
+
 
 class CrmCompetitor(models.Model):
     """A company we meet on our opportunities.
@@ -33,7 +36,6 @@ class CrmCompetitor(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         index=True,
         default=lambda self: self.env.company,
         help="Leave empty to share this competitor with every company.",
@@ -53,7 +55,7 @@ class CrmCompetitor(models.Model):
     # SWOT, seen from our side
     strengths = fields.Text()
     weaknesses = fields.Text()
-    opportunities = fields.Text()
+    opportunities = fields.Text(string="SWOT Opportunities")
     threats = fields.Text()
     # Offering
     product_ids = fields.Many2many(
@@ -84,6 +86,16 @@ class CrmCompetitor(models.Model):
         string="Countries",
         help="Countries where this competitor operates.",
     )
+    material_ids = fields.Many2many(
+        "crm.sales.material",
+        "crm_competitor_crm_sales_material_rel",
+        "competitor_id",
+        "material_id",
+        string="Battlecards",
+        check_company=True,
+        help="Sales materials to use against this competitor.",
+    )
+    material_count = fields.Integer(string="Battlecard Count", compute="_compute_material_count")
     lead_ids = fields.Many2many(
         "crm.lead",
         "crm_competitor_crm_lead_rel",
@@ -94,7 +106,7 @@ class CrmCompetitor(models.Model):
         context={"active_test": False},
     )
     # Figures
-    lead_count = fields.Integer(string="Opportunities", compute="_compute_figures")
+    lead_count = fields.Integer(string="Opportunity Count", compute="_compute_figures")
     open_count = fields.Integer(string="Open", compute="_compute_figures")
     won_count = fields.Integer(string="Won Against", compute="_compute_figures")
     lost_count = fields.Integer(string="Lost To", compute="_compute_figures")
@@ -117,11 +129,12 @@ class CrmCompetitor(models.Model):
 
     def init(self):
         # Names are unique per company ignoring case; competitors without a
-        # company share one namespace. The Python constraint below gives the
-        # readable message, this index guarantees it under concurrency.
+        # company share one namespace. create/write check it first for a
+        # readable message (_check_names_available); this index guarantees it
+        # under concurrency.
         tools.create_unique_index(
             self.env.cr,
-            "crm_competitor_name_company_uniq",
+            UNIQUE_NAME_INDEX,
             self._table,
             ["lower(name)", "COALESCE(company_id, 0)"],
         )
@@ -133,6 +146,11 @@ class CrmCompetitor(models.Model):
         for competitor in self:
             competitor.currency_id = competitor.company_id.currency_id or self.env.company.currency_id
 
+    @api.depends("material_ids")
+    def _compute_material_count(self):
+        for competitor in self:
+            competitor.material_count = len(competitor.material_ids)
+
     @api.depends(
         "lead_ids",
         "lead_ids.active",
@@ -141,7 +159,7 @@ class CrmCompetitor(models.Model):
         "lead_ids.expected_revenue",
         "lead_ids.lost_competitor_id",
     )
-    @api.depends_context("uid")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_figures(self):
         figures = self._read_figures()
         for competitor in self:
@@ -158,11 +176,7 @@ class CrmCompetitor(models.Model):
 
     def _lead_query(self):
         """Query of the opportunities the current user may read, archived ones included."""
-        return (
-            self.env["crm.lead"]
-            .with_context(active_test=False)
-            ._search([("type", "=", "opportunity")], order="id")
-        )
+        return self.env["crm.lead"].with_context(active_test=False)._search([("type", "=", "opportunity")], order="id")
 
     def _read_figures(self):
         """Return ``{competitor_id: {figure: value}}`` in one grouped query."""
@@ -202,36 +216,91 @@ class CrmCompetitor(models.Model):
         )
         self.env.cr.execute(query)
         return {
-            row[0]: dict(zip(("lead_count", "open_count", "won_count", "lost_count", "revenue_won", "revenue_lost"), row[1:]))
+            row[0]: dict(
+                zip(("lead_count", "open_count", "won_count", "lost_count", "revenue_won", "revenue_lost"), row[1:])
+            )
             for row in self.env.cr.fetchall()
         }
 
     # ---- CONSTRAINTS ----
 
-    @api.constrains("name", "company_id")
-    def _check_unique_name(self):
+    @api.constrains("reported_revenue")
+    def _check_reported_revenue(self):
         for competitor in self:
-            duplicate = (
-                self.sudo()
-                .with_context(active_test=False)
-                .search(
-                    [
-                        ("id", "!=", competitor.id),
-                        ("name", "=ilike", competitor.name.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")),
-                        ("company_id", "=", competitor.company_id.id),
-                    ],
-                    limit=1,
+            if competitor.reported_revenue < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The reported revenue of %(name)s cannot be negative.",
+                        name=competitor.name,
+                    )
                 )
+
+    @api.constrains("company_id", "partner_ids", "product_ids")
+    def _check_linked_companies(self):
+        """Every account and product must be shared or of the competitor's company (not just one of them)."""
+        for competitor in self.filtered("company_id"):
+            company = competitor.company_id
+            foreign = [
+                record.display_name
+                for record in (*competitor.partner_ids, *competitor.product_ids)
+                if record.company_id and record.company_id != company
+            ]
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "%(competitor)s belongs to %(company)s; it cannot be linked to %(records)s of another company.",
+                        competitor=competitor.name,
+                        company=competitor.company_id.name,
+                        records=", ".join(foreign),
+                    )
+                )
+
+    def _check_names_available(self, pairs):
+        """Refuse ``(name, company_id)`` pairs already used, ignoring case, archived competitors included.
+
+        Called before writing, so the user gets this message rather than the
+        unique index's error; the index still guarantees it under concurrency.
+        """
+        seen = set()
+        for name, company_id in pairs:
+            if not name:
+                continue
+            key = (name.lower(), company_id or False)
+            duplicate = key in seen or self.sudo().with_context(active_test=False).search_count(
+                [
+                    ("id", "not in", self.ids),
+                    ("name", "=ilike", name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")),
+                    ("company_id", "=", company_id or False),
+                ],
+                limit=1,
             )
             if duplicate:
                 raise ValidationError(
                     self.env._(
-                        "A competitor named %(name)s already exists%(archived)s; names are unique per company,"
-                        " ignoring case.",
-                        name=duplicate.name,
-                        archived=self.env._(" (archived)") if not duplicate.active else "",
+                        "A competitor named %(name)s already exists in this company (archived ones included):"
+                        " names are unique per company, ignoring case.",
+                        name=name,
                     )
                 )
+            seen.add(key)
+
+    # ---- CRUD ----
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        default_company = self.default_get(["company_id"]).get("company_id")
+        self._check_names_available([(vals.get("name"), vals.get("company_id", default_company)) for vals in vals_list])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "name" in vals or "company_id" in vals:
+            self._check_names_available(
+                [
+                    (vals.get("name", competitor.name), vals.get("company_id", competitor.company_id.id))
+                    for competitor in self
+                ]
+            )
+        return super().write(vals)
 
     # ---- ACTIONS ----
 
@@ -395,17 +464,17 @@ class CrmCompetitor(models.Model):
             "partner_ids": [Command.link(pid) for pid in self.partner_ids.ids],
             "country_ids": [Command.link(cid) for cid in self.country_ids.ids],
             "product_ids": [Command.link(pid) for pid in self.product_ids.ids],
+            "material_ids": [Command.link(mid) for mid in self.sudo().material_ids.ids],
         }
-        values.update(self._merge_extra_values())
         dst.write(values)
-        self.write({"partner_ids": [Command.clear()], "active": False})
+        self.write({"partner_ids": [Command.clear()], "material_ids": [Command.clear()], "active": False})
         for dup in self:
             dup.message_post(body=self.env._("Merged into %(name)s.", name=dst.name))
         dst.message_post(body=self.env._("Merged from: %(names)s.", names=", ".join(self.mapped("name"))))
 
-    def _merge_extra_values(self):
-        """Values written on the competitor kept; extended where battlecards are known."""
-        return {}
+    def action_open_materials(self):
+        self.ensure_one()
+        return self.material_ids._action_open_battlecards(self.env._("Battlecards against %(name)s", name=self.name))
 
     def action_export_xlsx(self):
         """Download the competitive analysis workbook of the selected competitors."""

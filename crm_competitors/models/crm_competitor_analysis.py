@@ -16,19 +16,17 @@ class CrmCompetitorAnalysis(models.Model):
     _order = "date_closed desc, id desc"
     _rec_name = "lead_id"
 
-    competitor_id = fields.Many2one("crm.competitor", string="Competitor", readonly=True)
-    threat_level = fields.Selection(
-        [("low", "Low"), ("medium", "Medium"), ("high", "High")], string="Threat Level", readonly=True
-    )
+    competitor_id = fields.Many2one("crm.competitor", readonly=True)
+    threat_level = fields.Selection([("low", "Low"), ("medium", "Medium"), ("high", "High")], readonly=True)
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    country_id = fields.Many2one("res.country", string="Country", readonly=True)
-    stage_id = fields.Many2one("crm.stage", string="Stage", readonly=True)
-    lost_reason_id = fields.Many2one("crm.lost.reason", string="Lost Reason", readonly=True)
-    lost_competitor_id = fields.Many2one("crm.competitor", string="Lost To", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
+    lost_reason_id = fields.Many2one("crm.lost.reason", readonly=True)
+    lost_competitor_id = fields.Many2one("crm.competitor", string="Lost To Competitor", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     product_ids = fields.Many2many(
         "product.product",
         "crm_competitor_analysis_product_rel",
@@ -50,12 +48,11 @@ class CrmCompetitorAnalysis(models.Model):
         ],
         readonly=True,
     )
-    active = fields.Boolean(readonly=True)
     lead_count = fields.Integer(string="Opportunities", readonly=True, aggregator="sum")
     open_count = fields.Integer(string="Open", readonly=True, aggregator="sum")
     won_count = fields.Integer(string="Won Against", readonly=True, aggregator="sum")
     lost_count = fields.Integer(string="Lost To", readonly=True, aggregator="sum")
-    expected_revenue = fields.Float(string="Expected Revenue", readonly=True, aggregator="sum")
+    expected_revenue = fields.Float(readonly=True, aggregator="sum")
     revenue_won = fields.Float(string="Revenue Won Against", readonly=True, aggregator="sum")
     revenue_lost = fields.Float(string="Revenue Lost To", readonly=True, aggregator="sum")
 
@@ -100,7 +97,6 @@ class CrmCompetitorAnalysis(models.Model):
                            lead.create_date,
                            lead.date_closed,
                            lead.date_deadline,
-                           lead.active,
                            %(outcome)s AS outcome,
                            1 AS lead_count,
                            COALESCE(lead.expected_revenue, 0) AS expected_revenue

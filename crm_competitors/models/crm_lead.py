@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.fields import Command
 
 
@@ -23,6 +24,31 @@ class CrmLead(models.Model):
         ondelete="set null",
         help="The competitor who won this deal when we lost it.",
     )
+    battlecard_count = fields.Integer(compute="_compute_battlecard_count")
+
+    # ---- COMPUTES ----
+
+    @api.depends("competitor_ids.material_ids")
+    def _compute_battlecard_count(self):
+        for lead in self:
+            lead.battlecard_count = len(lead.competitor_ids.material_ids)
+
+    # ---- CONSTRAINTS ----
+
+    @api.constrains("company_id", "competitor_ids")
+    def _check_competitor_company(self):
+        """Every competitor of a deal is shared or of the deal's company (not just one of them)."""
+        for lead in self.filtered("company_id"):
+            foreign = [c.name for c in lead.competitor_ids if c.company_id and c.company_id != lead.company_id]
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "%(lead)s belongs to %(company)s; %(competitors)s belong to another company.",
+                        lead=lead.display_name,
+                        company=lead.company_id.name,
+                        competitors=", ".join(foreign),
+                    )
+                )
 
     # ---- CRUD ----
 
@@ -46,11 +72,22 @@ class CrmLead(models.Model):
 
     # ---- ACTIONS ----
 
+    # ---- ACTIONS ----
+
+    def action_open_battlecards(self):
+        """The battlecards of the competitors of this deal, one click away."""
+        self.ensure_one()
+        return self.competitor_ids.material_ids._action_open_battlecards(
+            self.env._("Battlecards for %(name)s", name=self.name)
+        )
+
     # ---- BUSINESS ----
 
     def _link_lost_competitor(self):
         """The competitor a deal was lost to always appears among its competitors."""
-        for lead in self.filtered(lambda lead: lead.lost_competitor_id and lead.lost_competitor_id not in lead.competitor_ids):
+        for lead in self.filtered(
+            lambda lead: lead.lost_competitor_id and lead.lost_competitor_id not in lead.competitor_ids
+        ):
             lead.competitor_ids = [Command.link(lead.lost_competitor_id.id)]
 
     @api.model

@@ -11,5 +11,6 @@ class ResPartner(models.Model):
         "competitor_id",
         string="Competitors",
         check_company=True,
+        groups="sales_team.group_sale_salesman",
         help="Competitors this account works with.",
     )

@@ -1,0 +1,5 @@
+from . import test_access
+from . import test_battlecards
+from . import test_crm_competitor
+from . import test_reports
+from . import test_ui

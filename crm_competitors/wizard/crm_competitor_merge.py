@@ -49,4 +49,3 @@ class CrmCompetitorMerge(models.TransientModel):
             "view_mode": "form",
             "target": "current",
         }
-

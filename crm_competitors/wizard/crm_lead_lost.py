@@ -11,7 +11,9 @@ class CrmLeadLost(models.TransientModel):
     )
 
     def action_lost_reason_apply(self):
+        # read before: once archived, the leads drop out of ``lead_ids``
+        leads = self.lead_ids
         res = super().action_lost_reason_apply()
         if self.lost_competitor_id:
-            self.lead_ids.write({"lost_competitor_id": self.lost_competitor_id.id})
+            leads.write({"lost_competitor_id": self.lost_competitor_id.id})
         return res

@@ -5,3 +5,5 @@ from . import crm_lead
 from . import crm_sales_material_tag
 from . import crm_sales_material
 from . import crm_sales_material_usage
+from . import crm_contract
+from . import crm_contract_line

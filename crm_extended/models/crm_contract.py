@@ -51,7 +51,6 @@ class CrmContract(models.Model):
     )
     opportunity_id = fields.Many2one(
         "crm.lead",
-        "Opportunity",
         index="btree_not_null",
         check_company=True,
         domain="[('type', '=', 'opportunity')]",
@@ -75,10 +74,9 @@ class CrmContract(models.Model):
         readonly=False,
         precompute=True,
     )
-    company_id = fields.Many2one("res.company", "Company", required=True, index=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(
         "res.currency",
-        "Currency",
         required=True,
         compute="_compute_currency_id",
         store=True,
@@ -100,9 +98,7 @@ class CrmContract(models.Model):
         default=30,
         help="The responsible gets a 'Renewal Due' activity this many days before the end date.",
     )
-    date_notice = fields.Date(
-        "Renewal Notice Date", compute="_compute_date_notice", store=True, index="btree_not_null"
-    )
+    date_notice = fields.Date("Renewal Notice Date", compute="_compute_date_notice", store=True, index="btree_not_null")
     renewal_notified = fields.Boolean(
         "Renewal Notice Sent", copy=False, readonly=True, help="Set once the renewal notice has been given."
     )
@@ -118,7 +114,7 @@ class CrmContract(models.Model):
         "Yearly Recurring Value", compute="_compute_amounts", store=True, currency_field="currency_id"
     )
     previous_contract_id = fields.Many2one(
-        "crm.contract", "Previous Contract", copy=False, readonly=True, index="btree_not_null", check_company=True
+        "crm.contract", copy=False, readonly=True, index="btree_not_null", check_company=True
     )
     next_contract_id = fields.Many2one(
         "crm.contract", "Renewed By", copy=False, readonly=True, index="btree_not_null", check_company=True
@@ -466,13 +462,17 @@ class CrmContract(models.Model):
                     "user_id": user.id,
                     "date_deadline": contract.date_end,
                     "summary": self.env._(
-                        "Renewal due: %(contract)s ends on %(date)s", contract=contract.display_name, date=contract.date_end
+                        "Renewal due: %(contract)s ends on %(date)s",
+                        contract=contract.display_name,
+                        date=contract.date_end,
                     ),
                 }
             )
         if vals_list:
             self.env["mail.activity"].create(vals_list)
-        self.filtered(lambda c: c.company_id.crm_contract_renewal_lead and not c.renewal_lead_id)._create_renewal_leads()
+        self.filtered(
+            lambda c: c.company_id.crm_contract_renewal_lead and not c.renewal_lead_id
+        )._create_renewal_leads()
         self.write({"renewal_notified": True})
 
     def _create_renewal_leads(self):

@@ -18,15 +18,15 @@ class CrmContractLine(models.Model):
     _order = "contract_id, sequence, id"
     _check_company_auto = True
 
-    contract_id = fields.Many2one("crm.contract", "Contract", required=True, index=True, ondelete="cascade")
+    contract_id = fields.Many2one("crm.contract", required=True, index=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True, precompute=True)
     currency_id = fields.Many2one(related="contract_id.currency_id", store=True, precompute=True)
-    product_id = fields.Many2one("product.product", "Product", check_company=True, index="btree_not_null")
+    product_id = fields.Many2one("product.product", check_company=True, index="btree_not_null")
     name = fields.Text(
         "Description", required=True, compute="_compute_name", store=True, readonly=False, precompute=True
     )
-    quantity = fields.Float("Quantity", default=1.0, digits="Product Unit of Measure")
+    quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
     price_unit = fields.Float(
         "Unit Price", digits="Product Price", compute="_compute_price_unit", store=True, readonly=False, precompute=True
     )
@@ -36,7 +36,9 @@ class CrmContractLine(models.Model):
     amount_monthly = fields.Monetary(
         "Monthly Value", compute="_compute_amounts", store=True, currency_field="currency_id"
     )
-    amount_yearly = fields.Monetary("Yearly Value", compute="_compute_amounts", store=True, currency_field="currency_id")
+    amount_yearly = fields.Monetary(
+        "Yearly Value", compute="_compute_amounts", store=True, currency_field="currency_id"
+    )
     # stored copies of the header, for the contract analysis (pivot / graph on lines)
     partner_id = fields.Many2one(related="contract_id.partner_id", string="Customer", store=True, index=True)
     user_id = fields.Many2one(related="contract_id.user_id", string="Responsible", store=True)
@@ -49,14 +51,15 @@ class CrmContractLine(models.Model):
         for line in self:
             if line.product_id:
                 line.name = line.product_id.description_sale or line.product_id.display_name
-            elif not line.name:
-                line.name = False
+            else:
+                line.name = line.name or False
 
     @api.depends("product_id", "contract_id.currency_id")
     def _compute_price_unit(self):
         for line in self:
             product = line.product_id
             if not product:
+                line.price_unit = line.price_unit or 0.0
                 continue
             currency = line.contract_id.currency_id or line.contract_id.company_id.currency_id
             company = line.contract_id.company_id or self.env.company

@@ -1,7 +1,7 @@
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -11,6 +11,9 @@ _logger = logging.getLogger(__name__)
 # A material whose expiration date falls within this many days is "expiring":
 # it is still offered for sending, and its owner is asked to review it.
 EXPIRING_DAYS = 30
+
+# The send wizard proposes at most this many materials.
+MAX_PROPOSED = 200
 
 MATERIAL_TYPES = [
     ("presentation", "Presentation"),
@@ -79,7 +82,7 @@ class CrmSalesMaterial(models.Model):
     lang = fields.Selection(
         selection="_get_lang_selection",
         string="Language",
-        default=lambda self: self.env.lang,
+        default=lambda self: self.env.lang or self.env.user.lang,
         help="Language of the content; materials in the customer's language are suggested first.",
     )
     expiration_date = fields.Date(tracking=True, index=True, help="Last day this material may be sent to customers.")
@@ -96,9 +99,7 @@ class CrmSalesMaterial(models.Model):
         help="Only shareable materials can be sent to customers; the others are for internal use.",
     )
     active = fields.Boolean(default=True, tracking=True)
-    company_id = fields.Many2one(
-        "res.company", string="Company", index=True, default=lambda self: self.env.company, tracking=True
-    )
+    company_id = fields.Many2one("res.company", index=True, default=lambda self: self.env.company, tracking=True)
     color = fields.Integer()
     review_requested_date = fields.Date(
         string="Review Requested For",
@@ -106,7 +107,7 @@ class CrmSalesMaterial(models.Model):
         readonly=True,
         help="Expiration date for which the owner was last asked to review this material.",
     )
-    usage_ids = fields.One2many("crm.sales.material.usage", "material_id", string="Usage")
+    usage_ids = fields.One2many("crm.sales.material.usage", "material_id")
     sent_count = fields.Integer(string="Times Sent", compute="_compute_usage_figures")
     won_count = fields.Integer(string="Won Deals", compute="_compute_usage_figures")
     lost_count = fields.Integer(string="Lost Deals", compute="_compute_usage_figures")
@@ -161,11 +162,14 @@ class CrmSalesMaterial(models.Model):
             values = list(value)
         else:
             raise UserError(self.env._("Unsupported operator %(operator)s for the validity.", operator=operator))
-        domain = expression.OR([self._validity_domain(val) for val in values]) if values else expression.FALSE_DOMAIN
         if operator in ("!=", "not in"):
-            domain = ["!", *expression.normalize_domain(domain)]
-        return domain
+            # complement by value (a negated date domain would drop materials without a date)
+            values = [val for val, _label in VALIDITY if val not in values]
+        if not values:
+            return expression.FALSE_DOMAIN
+        return expression.OR([self._validity_domain(val) for val in values])
 
+    @api.depends("usage_ids.lead_state")
     def _compute_usage_figures(self):
         """Sent / won / lost counts from one grouped query over all records.
 
@@ -204,24 +208,55 @@ class CrmSalesMaterial(models.Model):
         return res
 
     def _fix_attachment_ownership(self):
-        """Attach the files to the material, so that their access follows the material's."""
+        """Make the material own its files, so that their access follows the material's.
+
+        A fresh upload (no document yet) is attached to the material: only its uploader may do
+        that (ir.attachment's own rule). A file of another document is copied, so that neither
+        document changes the access to the other's file.
+        """
         for material in self:
-            foreign = material.attachment_ids.filtered(
-                lambda att, material=material: att.res_model != material._name or att.res_id != material.id
+            files = material.attachment_ids
+            uploads = files.filtered(lambda att: not att.res_id)
+            foreign = (
+                files
+                - uploads
+                - files.filtered(
+                    lambda att, material=material: att.res_model == material._name and att.res_id == material.id
+                )
             )
+            if uploads:
+                uploads.write({"res_model": material._name, "res_id": material.id, "public": False})
             if foreign:
-                foreign.write({"res_model": material._name, "res_id": material.id, "public": False})
+                copies = foreign.copy({"res_model": material._name, "res_id": material.id, "public": False})
+                material.attachment_ids = [
+                    *(Command.unlink(att.id) for att in foreign),
+                    *(Command.link(att.id) for att in copies),
+                ]
 
     # ---- ACTIONS ----
 
     def action_view_usage(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_extended.crm_sales_material_usage_action")
         action["domain"] = [("material_id", "=", self.id)]
         action["context"] = {"default_material_id": self.id, "create": False}
         return action
 
     # ---- BUSINESS ----
+
+    @api.model
+    def _get_sendable_for_lead(self, lead, lang=None, limit=MAX_PROPOSED):
+        """Materials that may be sent for ``lead``, those in the language ``lang`` first."""
+        companies = lead.company_id or self.env.companies
+        domain = [
+            ("customer_viewable", "=", True),
+            ("validity", "in", ["valid", "expiring"]),
+            ("company_id", "in", [False, *companies.ids]),
+        ]
+        first = self.search([*domain, ("lang", "=", lang)], limit=limit) if lang else self.browse()
+        others = self.search([*domain, ("id", "not in", first.ids)], limit=limit - len(first))
+        return first + others
 
     def _check_sendable(self, lead=None):
         """Raise a clear error if a material may not be sent (to ``lead``)."""

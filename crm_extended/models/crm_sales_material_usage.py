@@ -10,12 +10,20 @@ class CrmSalesMaterialUsage(models.Model):
     _check_company_auto = True
 
     material_id = fields.Many2one(
-        "crm.sales.material", string="Material", required=True, index=True, ondelete="cascade", check_company=True
+        "crm.sales.material", required=True, index=True, ondelete="cascade", check_company=True
     )
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", required=True, index=True, ondelete="cascade", check_company=True
     )
-    partner_id = fields.Many2one("res.partner", string="Recipient", ondelete="set null")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Recipient",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        ondelete="set null",
+    )
     user_id = fields.Many2one("res.users", string="Sent by", default=lambda self: self.env.user, ondelete="set null")
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     mail_message_id = fields.Many2one("mail.message", string="Message", ondelete="set null")
@@ -27,6 +35,12 @@ class CrmSalesMaterialUsage(models.Model):
         compute="_compute_lead_state",
         store=True,
     )
+
+    @api.depends("lead_id")
+    def _compute_partner_id(self):
+        # the recipient at the time of sending: later changes of the opportunity's contact do not rewrite it
+        for usage in self:
+            usage.partner_id = usage.lead_id.partner_id
 
     @api.depends("lead_id.active", "lead_id.probability", "lead_id.stage_id.is_won")
     def _compute_lead_state(self):

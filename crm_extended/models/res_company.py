@@ -51,6 +51,12 @@ class ResCompany(models.Model):
         default=90,
         help="Default days between two contacts for tier C accounts and accounts without a tier.",
     )
+    # ---- CONTRACTS (crm_extended contracts) ----
+    crm_contract_renewal_lead = fields.Boolean(
+        "Renewal opportunities for contracts",
+        help="When a contract reaches its notice period, also open a renewal opportunity "
+        "with the contract's yearly value as expected revenue.",
+    )
 
     @api.depends("crm_tier_a_percent", "crm_tier_b_percent")
     def _compute_crm_tier_c_percent(self):

@@ -16,3 +16,5 @@ class ResConfigSettings(models.TransientModel):
     crm_cadence_days_a = fields.Integer(related="company_id.crm_cadence_days_a", readonly=False)
     crm_cadence_days_b = fields.Integer(related="company_id.crm_cadence_days_b", readonly=False)
     crm_cadence_days_c = fields.Integer(related="company_id.crm_cadence_days_c", readonly=False)
+    # ---- CONTRACTS (crm_extended contracts) ----
+    crm_contract_renewal_lead = fields.Boolean(related="company_id.crm_contract_renewal_lead", readonly=False)

@@ -64,8 +64,6 @@ def open_spreadsheet(data, filename=None, engine=OPENPYXL, max_bytes=None):
         raise SpreadsheetError("old_xls")
     if name.endswith(_TEXT_EXTENSIONS):
         return _CsvReader(data)
-    if name.endswith((".xlsx", ".xlsm")):
-        raise SpreadsheetError("corrupt")
     raise SpreadsheetError("not_spreadsheet")
 
 
@@ -185,8 +183,11 @@ class _CsvReader(_Reader):
         except csv.Error:
             self._dialect = csv.excel
 
-    def iter_rows(self, sheet_name=None):
+    def _resolve_sheet(self, sheet_name):
         # a CSV file has one sheet: the name typed by the user does not matter
+        return self.sheet_names[0]
+
+    def iter_rows(self, sheet_name=None):
         try:
             for row in csv.reader(io.StringIO(self._text, newline=""), self._dialect):
                 yield [value if value != "" else None for value in row]

@@ -106,8 +106,31 @@ def normalise_name(value):
     """Key used to compare company names: lower case, single spaces, no punctuation."""
     if not value:
         return False
-    value = re.sub(r"[^\w\s]", " ", value.lower())
+    value = re.sub(r"[.'’`]", "", value.lower())  # S.A. = SA, O'Neil = ONeil
+    value = re.sub(r"[^\w\s]", " ", value)
     return collapse_spaces(value)
+
+
+def vat_key(value):
+    """Key used to compare Tax IDs: upper-case letters and digits only (``/`` gives no key)."""
+    if not value:
+        return False
+    return re.sub(r"[^A-Z0-9]", "", value.upper()) or False
+
+
+def phone_key(value, country):
+    """Key used to compare phone numbers: E.164 (+32470123456) when parseable, else digits."""
+    if not value:
+        return False
+    formatted = phone_validation.phone_format(
+        value,
+        country.code if country else None,
+        country.phone_code if country else None,
+        force_format="E164",
+        raise_exception=False,
+    )
+    digits = re.sub(r"[^\d+]", "", formatted or value)
+    return digits if len(digits.lstrip("+")) >= 6 else False
 
 
 def standardise_values(records, vals, company, spec):

@@ -1,0 +1,5 @@
+from . import test_marketing_list_domain
+from . import test_marketing_list_membership
+from . import test_marketing_list_security
+from . import test_marketing_list_sending
+from . import test_marketing_list_tour

@@ -1,0 +1,2 @@
+from . import crm_contract_report
+from . import crm_account_dossier_report

@@ -1,0 +1,141 @@
+import io
+
+from openpyxl import load_workbook
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import MarketingListCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMarketingListSending(MarketingListCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # legacy data: skip crm_extended's clean-up so that an invalid address can exist
+        Partner = cls.env["res.partner"].with_context(crm_skip_standardise=True)
+        cls.no_email, cls.bad_email, cls.blacklisted, cls.opted_out, cls.duplicate, cls.suppressed = Partner.create(
+            [
+                {"name": "No E-mail (test)"},
+                {"name": "Bad E-mail (test)", "email": "not-an-address"},
+                {"name": "Blacklisted (test)", "email": "angry@blacklisted.example.com"},
+                {"name": "Opted Out (test)", "email": "bye@opted-out.example.com"},
+                {"name": "Ghent Duplicate (test)", "email": "Info@Ghent-Gardens.example.com"},
+                {"name": "Suppressed (test)", "email": "competitor@suppressed.example.com"},
+            ]
+        )
+        cls.env["mail.blacklist"].create({"email": "angry@blacklisted.example.com"})
+        newsletter = cls.env["mailing.list"].create({"name": "Newsletter (test)"})
+        contact = cls.env["mailing.contact"].create({"name": "Bye", "email": "bye@opted-out.example.com"})
+        cls.env["mailing.subscription"].create({"contact_id": contact.id, "list_id": newsletter.id, "opt_out": True})
+        cls.suppression = cls._create_list("Do not contact (test)", cls.suppressed | cls.paris)
+        cls.everyone = (
+            cls.ghent
+            | cls.liege
+            | cls.paris
+            | cls.no_email
+            | cls.bad_email
+            | cls.blacklisted
+            | cls.opted_out
+            | cls.duplicate
+            | cls.suppressed
+        )
+        cls.campaign = cls._create_list(
+            "Campaign (test)", cls.everyone, suppression_list_ids=[Command.set(cls.suppression.ids)]
+        )
+        cls.reachable = cls.ghent | cls.liege
+
+    def _effective(self, mlist):
+        return self.env[mlist.member_model].search([("marketing_list_effective_ids", "in", [mlist.id])])
+
+    def test_suppression_and_consent(self):
+        self.assertEqual(self.campaign.member_count, 9)
+        self.assertEqual(self.campaign.effective_member_count, 2)
+        self.assertEqual(self._effective(self.campaign), self.reachable)
+        self.assertIn(self.campaign, self.ghent.marketing_list_effective_ids)
+        self.assertNotIn(self.campaign, self.blacklisted.marketing_list_effective_ids)
+        self.assertIn(self.campaign, self.blacklisted.marketing_list_ids)
+        # without the consent check, only the suppression lists and archived records are left out
+        self.campaign.exclude_opted_out = False
+        self.assertEqual(self.campaign.effective_member_count, 7)
+        self.assertEqual(self._effective(self.campaign), self.everyone - self.suppressed - self.paris)
+        self.campaign.suppression_list_ids = False
+        self.liege.active = False
+        self.assertEqual(self.campaign.effective_member_count, 8)
+
+    def test_suppression_list_must_match(self):
+        lead_list = self._create_list("Leads (test)", self.lead_sam)
+        with self.assertRaisesRegex(Exception, "same kind of members"):
+            self.campaign.suppression_list_ids = [Command.link(lead_list.id)]
+        with self.assertRaisesRegex(Exception, "cannot suppress itself"):
+            self.campaign.suppression_list_ids = [Command.link(self.campaign.id)]
+
+    def test_send_email_recipients_are_the_effective_members(self):
+        action = self.campaign.action_send_mailing()
+        mailing = self.env["mailing.mailing"].browse(action["res_id"])
+        self.assertEqual(action["res_model"], "mailing.mailing")
+        self.assertEqual(mailing.mailing_model_real, "res.partner")
+        self.assertEqual(mailing.crm_marketing_list_id, self.campaign)
+        recipients = self.env["res.partner"].search(mailing._parse_mailing_domain())
+        self.assertEqual(recipients, self.reachable)
+        self.assertEqual(set(mailing._get_recipients()), set(self.reachable.ids))
+        self.assertTrue(self.campaign.last_used_date)
+        self.assertEqual(self.campaign.mailing_count, 1)
+        self.assertEqual(
+            self.campaign.action_view_mailings()["domain"], [("crm_marketing_list_id", "=", self.campaign.id)]
+        )
+        # the mailing follows the list: a member added later is a recipient too
+        self.campaign.partner_ids = [Command.link(self.lyon.id)]
+        self.assertEqual(self.env["res.partner"].search(mailing._parse_mailing_domain()), self.reachable | self.lyon)
+
+    def test_send_email_to_a_dynamic_lead_list(self):
+        mlist = self._create_list(
+            "Big deals (test)",
+            member_model="crm.lead",
+            list_type="dynamic",
+            domain="[('expected_revenue', '>=', 10000), ('name', 'like', '(test)')]",
+        )
+        action = mlist.action_send_mailing()
+        mailing = self.env["mailing.mailing"].browse(action["res_id"])
+        self.assertEqual(mailing.mailing_model_real, "crm.lead")
+        self.assertTrue(mlist.last_refresh_date, "a dynamic list is refreshed before sending")
+        self.assertEqual(self.env["crm.lead"].search(mailing._parse_mailing_domain()), self.lead_sam | self.lead_sue)
+
+    def test_export_xlsx(self):
+        self.ghent.name = '=HYPERLINK("http://evil.example.com","Click")'
+        self.liege.phone = "+32 4 123 45 67"
+        filename, content = self.campaign._export_members_xlsx()
+        self.assertEqual(filename, "Campaign (test).xlsx")
+        workbook = load_workbook(io.BytesIO(content))
+        sheet = workbook.active
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[0][:3], ("Name", "Email", "Phone"))
+        self.assertEqual(
+            sorted(row[1] for row in rows[1:]),
+            ["contact@liege-lights.example.com", "info@ghent-gardens.example.com"],
+        )
+        cells = {cell.value: cell for row in sheet.iter_rows() for cell in row}
+        formula_looking = cells['=HYPERLINK("http://evil.example.com","Click")']
+        self.assertEqual(formula_looking.data_type, "s", "a name starting with = stays text")
+        self.assertEqual(cells["+32 4 123 45 67"].data_type, "s")
+        self.assertTrue(self.campaign.last_used_date)
+
+    def test_export_through_the_controller_route(self):
+        action = self.campaign.action_export_xlsx()
+        self.assertEqual(action["url"], f"/crm_marketing_lists/export/{self.campaign.id}")
+
+    def test_plan_activities_in_one_batch(self):
+        self.ghent.user_id = self.user_salesman
+        mlist = self._create_list("Call them (test)", self.ghent | self.liege | self.no_email, user=self.user_manager)
+        Wizard = self.env["crm.marketing.list.activity.wizard"].with_user(self.user_manager)
+        wizard = Wizard.create({"list_id": mlist.id, "summary": "Invite to the webinar", "date_deadline": "2026-12-01"})
+        activities = wizard._schedule_activities()
+        self.assertEqual(len(activities), 3, "consent does not matter for calls, one activity per member")
+        by_partner = {activity.res_id: activity.user_id for activity in activities}
+        self.assertEqual(by_partner[self.ghent.id], self.user_salesman)
+        self.assertEqual(by_partner[self.liege.id], self.user_manager, "no salesperson: the list owner")
+        self.assertEqual(set(activities.mapped("res_model")), {"res.partner"})
+        with self.assertRaisesRegex(UserError, "already has this activity"):
+            Wizard.create({"list_id": mlist.id, "date_deadline": "2026-12-01"})._schedule_activities()
