@@ -1,5 +1,5 @@
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL
 
@@ -285,6 +285,24 @@ class CrmCompetitor(models.Model):
             seen.add(key)
 
     # ---- CRUD ----
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_met_on_deals(self):
+        """Keep the win/loss history: a competitor met on opportunities is archived or merged, not deleted."""
+        used = (
+            self.env["crm.lead"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(["|", ("competitor_ids", "in", self.ids), ("lost_competitor_id", "in", self.ids)], limit=1)
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "%(names)s took part in opportunities: archive it, or merge it into another competitor,"
+                    " to keep the win/loss history.",
+                    names=", ".join((self & (used.competitor_ids | used.lost_competitor_id)).mapped("name")),
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

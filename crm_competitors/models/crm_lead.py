@@ -83,6 +83,18 @@ class CrmLead(models.Model):
 
     # ---- BUSINESS ----
 
+    def _merge_get_fields_specific(self):
+        """Merged opportunities keep every competitor; "lost to" follows the lost reason."""
+        return {
+            **super()._merge_get_fields_specific(),
+            "competitor_ids": lambda fname, leads: leads.mapped("competitor_ids"),
+            "lost_competitor_id": lambda fname, leads: (
+                False
+                if leads and leads[0].probability
+                else next((lead.lost_competitor_id.id for lead in leads if lead.lost_competitor_id), False)
+            ),
+        }
+
     def _link_lost_competitor(self):
         """The competitor a deal was lost to always appears among its competitors."""
         for lead in self.filtered(

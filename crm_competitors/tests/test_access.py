@@ -21,6 +21,12 @@ class TestCompetitorAccess(CompetitorsCommon):
     def test_manager_deletes(self):
         self.rival_3.with_user(self.user_manager).unlink()
         self.assertFalse(self.rival_3.exists())
+        # a competitor met on deals keeps its history: archive or merge it instead
+        self._create_deal("Lost to two", self.rival_1, 10, "lost", lost_to=self.rival_2)
+        with self.assertRaisesRegex(UserError, "Rival Two took part in opportunities"):
+            self.rival_2.with_user(self.user_manager).unlink()
+        self.rival_2.with_user(self.user_manager).action_archive()
+        self.assertFalse(self.rival_2.active)
 
     def test_internal_user_refused(self):
         Competitor = self.env["crm.competitor"].with_user(self.user_internal)
@@ -61,6 +67,23 @@ class TestCompetitorAccess(CompetitorsCommon):
         # a shared partner may work with any competitor
         rival_b.partner_ids = [Command.link(self.partner_shared.id)]
         self.assertEqual(self.partner_shared.competitor_ids, rival_b)
+
+    def test_company_consistency_through_import(self):
+        """CHECKLIST 6: the import (load) refuses what the form refuses, and writes nothing."""
+        self.env["ir.model.data"].create(
+            {"module": "__import__", "name": "partner_of_a", "model": "res.partner", "res_id": self.partner_a.id}
+        )
+        Competitor = self.env["crm.competitor"].with_context(allowed_company_ids=[self.company_a.id, self.company_b.id])
+        result = Competitor.load(
+            ["name", "company_id", "partner_ids/id"],
+            [["Imported Rival of B", "Company B (test)", "__import__.partner_of_a"]],
+        )
+        self.assertFalse(result["ids"])
+        self.assertIn("another company", " ".join(m["message"] for m in result["messages"] if m["type"] == "error"))
+        self.assertFalse(Competitor.search([("name", "=", "Imported Rival of B")]))
+        # without the partner of company A, the same row goes in
+        result = Competitor.load(["name", "company_id"], [["Imported Rival of B", "Company B (test)"]])
+        self.assertEqual(Competitor.browse(result["ids"]).company_id, self.company_b)
 
     def test_figures_leak_nothing_across_companies(self):
         self._create_known_deals()

@@ -199,6 +199,17 @@ class TestLostWizard(CompetitorsCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestOpportunityMerge(CompetitorsCommon):
+    def test_merged_opportunity_keeps_every_competitor(self):
+        lead_1 = self._create_deal("Merge me 1", self.rival_1, 100)
+        lead_2 = self._create_deal("Merge me 2", self.rival_2 | self.rival_3, 200)
+        merged = (lead_1 | lead_2).merge_opportunity(auto_unlink=True)
+        self.assertEqual(merged.competitor_ids, self.rival_1 | self.rival_2 | self.rival_3)
+        self.assertFalse(merged.lost_competitor_id)
+        self.assertEqual(self.rival_3.lead_count, 1)
+
+
+@tagged("post_install", "-at_install")
 class TestCompetitorMerge(CompetitorsCommon):
     def test_merge_moves_everything(self):
         self._create_known_deals()

@@ -229,7 +229,7 @@ class ResPartner(models.Model):
             # the result depends on the company (switches) and the country (phones) only
             groups = defaultdict(lambda: self.browse())
             for partner in self:
-                groups[partner.company_id, partner.country_id] |= partner
+                groups[partner.company_id, partner.country_id or partner.parent_id.country_id] |= partner
             for partners in groups.values():
                 super(ResPartner, partners).write(partners[:1]._crm_standardise_values(vals))
             result = True
@@ -414,6 +414,53 @@ class ResPartner(models.Model):
         )
 
     @api.model
+    def _crm_account_value_query(self, now):
+        """SQL of (account_id, amount): the value of each account with a positive value at ``now``.
+
+        Yearly value of the active contracts, converted to the contract company's currency at the
+        latest rate, plus the expected revenue of the opportunities won in the last 12 months;
+        contacts count for their commercial entity.
+        """
+
+        def rate(currency, company):
+            return SQL(
+                "COALESCE((SELECT r.rate FROM res_currency_rate r WHERE r.currency_id = %(currency)s "
+                "AND (r.company_id = %(company)s OR r.company_id IS NULL) AND r.name <= %(today)s "
+                "ORDER BY r.company_id IS NULL, r.name DESC LIMIT 1), 1.0)",
+                currency=currency,
+                company=company,
+                today=now.date(),
+            )
+
+        return SQL(
+            """
+            SELECT v.account_id, SUM(v.amount) AS amount
+              FROM (
+                    SELECT COALESCE(p.commercial_partner_id, p.id) AS account_id,
+                           CASE WHEN c.currency_id = co.currency_id THEN c.amount_yearly
+                                ELSE c.amount_yearly * %(company_rate)s / NULLIF(%(contract_rate)s, 0)
+                           END AS amount
+                      FROM crm_contract c
+                      JOIN res_company co ON co.id = c.company_id
+                      JOIN res_partner p ON p.id = c.partner_id
+                     WHERE c.state = 'active'
+                    UNION ALL
+                    SELECT COALESCE(p.commercial_partner_id, p.id), l.expected_revenue
+                      FROM crm_lead l
+                      JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
+                      JOIN res_partner p ON p.id = l.partner_id
+                     WHERE l.active AND l.date_closed > %(since)s AND l.date_closed <= %(now)s
+                   ) v
+             GROUP BY v.account_id
+            HAVING SUM(v.amount) > 0
+            """,
+            company_rate=rate(SQL("co.currency_id"), SQL("co.id")),
+            contract_rate=rate(SQL("c.currency_id"), SQL("co.id")),
+            since=now - relativedelta(months=12),
+            now=now,
+        )
+
+    @api.model
     def _crm_compute_customer_tiers(self):
         """Recompute ``customer_tier`` of every account by Pareto over its value, in one statement.
 
@@ -438,23 +485,7 @@ class ResPartner(models.Model):
         )
         query = SQL(
             """
-            WITH account_value AS (
-                SELECT v.account_id, SUM(v.amount) AS amount
-                  FROM (
-                        SELECT COALESCE(p.commercial_partner_id, p.id) AS account_id, c.amount_yearly AS amount
-                          FROM crm_contract c
-                          JOIN res_partner p ON p.id = c.partner_id
-                         WHERE c.state = 'active'
-                        UNION ALL
-                        SELECT COALESCE(p.commercial_partner_id, p.id), l.expected_revenue
-                          FROM crm_lead l
-                          JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
-                          JOIN res_partner p ON p.id = l.partner_id
-                         WHERE l.active AND l.date_closed > %(since)s AND l.date_closed <= %(now)s
-                       ) v
-                 GROUP BY v.account_id
-                HAVING SUM(v.amount) > 0
-            ), ranked AS (
+            WITH account_value AS (%(account_value)s), ranked AS (
                 SELECT av.account_id,
                        COALESCE(a.company_id, %(company_id)s) AS company_id,
                        SUM(av.amount) OVER (
@@ -491,8 +522,7 @@ class ResPartner(models.Model):
              WHERE p.id = changes.id AND co.id = COALESCE(p.company_id, %(company_id)s)
             RETURNING p.id
             """,
-            since=now - relativedelta(months=12),
-            now=now,
+            account_value=self._crm_account_value_query(now),
             company_id=self.env.company.id,
             new_cadence=new_cadence,
         )

@@ -1,6 +1,6 @@
 from unittest import skipUnless
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.crm_extended.tests.common import CrmSuiteCommon
 
@@ -149,3 +149,14 @@ class TestAccountDuplicates(CrmSuiteCommon):
             self.assertEqual(leads.mapped("duplicate_partner_count"), [1, 1, 0, 0])
         arch = Lead.get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('name="crm_matching_accounts_warning"', arch)
+
+
+@tagged("post_install", "-at_install")
+class TestAccountDuplicatesTour(HttpCase):
+    def test_crm_account_duplicates_tour(self):
+        self.env.ref("base.user_admin").tour_enabled = False
+        Partner = self.env["res.partner"]
+        one = Partner.create({"name": "Tour Dup One", "is_company": True})
+        Partner.create({"name": "Tour Dup Two", "is_company": True, "email": "tour@dup.example.com"})
+        self.start_tour(f"/odoo/action-base.action_partner_form/{one.id}", "crm_account_duplicates_tour", login="admin")
+        self.assertEqual(one.email, "tour@dup.example.com")

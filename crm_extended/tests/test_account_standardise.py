@@ -190,9 +190,13 @@ class TestAccountStandardise(CrmSuiteCommon):
         self.assertEqual(form.record.email, "form@example.com")
 
     def test_settings_by_role(self):
-        settings = self.env["res.config.settings"].create({"crm_standardise_email": False})
-        settings.execute()
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.crm_standardise_email = False
+            settings.crm_tier_a_percent = 70
+            self.assertEqual(settings.crm_tier_c_percent, 15)
+        settings.record.execute()
         self.assertFalse(self.company_a.crm_standardise_email)
+        self.assertEqual(self.company_a.crm_tier_a_percent, 70)
         with self.assertRaises(AccessError):
             self.company_a.with_user(self.user_salesman).write({"crm_standardise_email": True})
         with self.assertRaises(AccessError):

@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from odoo.addons.crm_extended.tests.common import CrmSuiteCommon
 
@@ -104,6 +105,43 @@ class TestAccountTiers(CrmSuiteCommon):
         self.assertEqual(self.accounts[-2:-1].customer_tier, "C")
         self.assertEqual(self.accounts[-3:-2].customer_tier, "C")
         self.assertEqual(self.accounts[-4:-3].customer_tier, "C")
+
+    def test_account_value_in_company_currency(self):
+        """A contract in another currency counts at the latest rate; won deals of 12 months count."""
+        company_currency = self.company_a.currency_id
+        other = self.env.ref("base.EUR") if company_currency != self.env.ref("base.EUR") else self.env.ref("base.USD")
+        other.active = True
+        self.env["res.currency.rate"].search([("currency_id", "in", (other | company_currency).ids)]).unlink()
+        self.env["res.currency.rate"].create(
+            [
+                {"currency_id": other.id, "rate": 4.0, "name": "2020-01-01", "company_id": self.company_a.id},
+                {"currency_id": other.id, "rate": 2.0, "name": "2024-01-01", "company_id": self.company_a.id},
+            ]
+        )
+        account = self.accounts[-1]  # 2 won
+        contract = self.env["crm.contract"].create(
+            {
+                "name": "Foreign support",
+                "partner_id": account.id,
+                "company_id": self.company_a.id,
+                "currency_id": other.id,
+                "date_start": fields.Date.today() - timedelta(days=30),
+                "line_ids": [Command.create({"name": "Support", "price_unit": 1000, "recurring_interval": "yearly"})],
+            }
+        )
+        contract.action_activate()
+        self.env.flush_all()
+        values = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT account_id, amount FROM (%s) v",
+                    self.Partner._crm_account_value_query(fields.Datetime.now()),
+                )
+            )
+        )
+        self.assertAlmostEqual(values[account.id], 2 + 1000 / 2.0, msg="1000 at 2 per unit of company currency")
+        self.assertAlmostEqual(values[self.accounts[0].id], 500)
+        self.assertNotIn(self.no_value.id, values)
 
     def test_cadence_follows_tier_unless_set_by_hand(self):
         top, second = self.accounts[0], self.accounts[1]

@@ -24,7 +24,7 @@ def collapse_spaces(value):
     """Trim a text and collapse its inner white space into single spaces."""
     if not isinstance(value, str):
         return value
-    return _SPACES_RE.sub(" ", value).strip() or False
+    return _SPACES_RE.sub(" ", value).strip()
 
 
 def is_valid_email(address):
@@ -108,7 +108,7 @@ def normalise_name(value):
         return False
     value = re.sub(r"[.'’`]", "", value.lower())  # S.A. = SA, O'Neil = ONeil
     value = re.sub(r"[^\w\s]", " ", value)
-    return collapse_spaces(value)
+    return collapse_spaces(value) or False
 
 
 def vat_key(value):

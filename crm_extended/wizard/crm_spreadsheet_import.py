@@ -81,6 +81,57 @@ LABEL_FIELDS = {
     "partner": ("res.partner", ACCOUNT_FIELDS),
     "lead": ("crm.lead", LEAD_FIELDS),
 }
+# the documented layouts (readme/USAGE.md), offered as a file to fill in
+TEMPLATES = {
+    "partner": (
+        [
+            "Company",
+            "VAT",
+            "Email",
+            "Phone",
+            "Street",
+            "City",
+            "Zip",
+            "Country",
+            "Website",
+            "Contact name",
+            "Contact email",
+            "Contact phone",
+            "Job position",
+        ],
+        [
+            "Azure Interior",
+            "BE0477472701",
+            "info@azure.example",
+            "+32 2 555 01 01",
+            "Rue Royale 1",
+            "Brussels",
+            "1000",
+            "BE",
+            "azure.example",
+            "Anna Azure",
+            "anna@azure.example",
+            "+32 470 12 34 56",
+            "Buyer",
+        ],
+    ),
+    "lead": (
+        ["Opportunity", "Company", "Contact name", "Email", "Phone", "City", "Country", "Expected revenue", "Notes"],
+        [
+            "ERP rollout",
+            "Delta SA",
+            "Dora Delta",
+            "dora@delta.example",
+            "+30 21 0123 4567",
+            "Athens",
+            "GR",
+            12000,
+            "Notes",
+        ],
+    ),
+}
+_INTERNATIONAL_RE = re.compile(r"^\+\d[\d -]*$")
+_NOT_PHONE_DIGIT_RE = re.compile(r"[^\d+]")
 _SPACES_RE = re.compile(r"[\s\u00a0\u202f']+")
 
 
@@ -231,6 +282,18 @@ class CrmSpreadsheetImport(models.TransientModel):
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self._name}/{self.id}/error_report_file/import_errors.xlsx?download=true",
+            "target": "self",
+        }
+
+    def action_download_template(self):
+        """Download an empty .xlsx with the expected columns and one example row."""
+        self.ensure_one()
+        header, example = TEMPLATES[self.import_type]
+        self.error_report_file = base64.b64encode(write_xlsx([(self.env._("Import"), header, [example])]))
+        self.error_report_filename = f"crm_import_{self.import_type}.xlsx"
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/error_report_file/{self.error_report_filename}?download=true",
             "target": "self",
         }
 
@@ -414,7 +477,6 @@ class CrmSpreadsheetImport(models.TransientModel):
         self.line_ids.unlink()
         reader, sheet = self._open()
         context = _MatchState(self._country_index())
-        Line = self.env["crm.spreadsheet.import.line"]
         try:
             rows = reader.iter_rows(sheet)
             self._read_header(rows, sheet)
@@ -428,10 +490,10 @@ class CrmSpreadsheetImport(models.TransientModel):
                     raise SpreadsheetError("too_many_rows", limit=max_rows)
                 batch.append(self._prepare_row(row_number, row, mapped, company, context))
                 if len(batch) >= BATCH_SIZE:
-                    Line.create(self._classify_batch(batch, company, context))
+                    self._create_lines(self._classify_batch(batch, company, context))
                     batch = []
             if batch:
-                Line.create(self._classify_batch(batch, company, context))
+                self._create_lines(self._classify_batch(batch, company, context))
         except SpreadsheetError as exc:
             raise UserError(self._spreadsheet_error_message(exc)) from exc
         finally:
@@ -455,8 +517,14 @@ class CrmSpreadsheetImport(models.TransientModel):
             items = [{"row_number": line.row_number, "row": None, "errors": [], **line.values} for line in lines]
             new_lines = self._classify_batch(items, company, context)
             lines.unlink()
-            Line.create(new_lines)
+            self._create_lines(new_lines)
         self.invalidate_recordset(["line_ids"])
+
+    def _create_lines(self, vals_list):
+        """Store a batch of dry-run rows and drop them from the cache: memory stays flat."""
+        lines = self.env["crm.spreadsheet.import.line"].create(vals_list)
+        lines.invalidate_recordset()
+        return lines
 
     def _country_index(self):
         """Dict normalised country code / name (every language) -> id, from one query."""
@@ -957,12 +1025,20 @@ def _account_keys(vals, country):
     if email:
         keys.append(("email", email))
     for fname in ("phone", "mobile"):
-        phone = phone_key(vals.get(fname), country)
+        phone = _phone_key(vals.get(fname), country)
         if phone:
             keys.append(("phone", phone))
     if vals.get("name") and not keys:
         keys.append(("name", vals["name"]))
     return keys
+
+
+def _phone_key(value, country):
+    """``phone_key`` of res.partner; a number already in international format is not parsed again."""
+    if value and _INTERNATIONAL_RE.match(value):
+        digits = _NOT_PHONE_DIGIT_RE.sub("", value)
+        return digits if len(digits) > 6 else False
+    return phone_key(value, country)
 
 
 def _email_key(value):

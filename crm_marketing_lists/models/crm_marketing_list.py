@@ -240,8 +240,10 @@ class CrmMarketingList(models.Model):
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
+        if default and "name" in default:
+            return vals_list
         for mlist, vals in zip(self, vals_list, strict=True):
-            vals.setdefault("name", self.env._("%(name)s (copy)", name=mlist.name))
+            vals["name"] = self.env._("%(name)s (copy)", name=mlist.name)
         return vals_list
 
     def copy(self, default=None):
@@ -410,7 +412,7 @@ class CrmMarketingList(models.Model):
     @api.model
     def _cron_archive_expired_lists(self):
         today = fields.Date.context_today(self)
-        expired = self.search([("is_temporary", "=", True), ("expiration_date", "<", today), ("locked", "=", False)])
+        expired = self.search([("is_temporary", "=", True), ("expiration_date", "<", today)])
         expired.write({"active": False})
         return expired
 
@@ -483,6 +485,8 @@ class CrmMarketingList(models.Model):
         rel, column, _fname = MEMBER_RELATIONS[self.member_model]
         query = model._search(expression.AND([domain, self._company_domain()]))
         self.env.flush_all()
+        # two refreshes of the same list (a button and the cron) run one after the other
+        self.env.execute_query(SQL("SELECT id FROM crm_marketing_list WHERE id = %s FOR NO KEY UPDATE", self.id))
         self.env.execute_query(
             SQL(
                 "INSERT INTO %s (list_id, %s) %s ON CONFLICT DO NOTHING",

@@ -1,10 +1,11 @@
 import base64
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import MarketingListCommon
 
@@ -128,6 +129,27 @@ class TestMarketingListMembership(MarketingListCommon):
         self.assertEqual(mlist.partner_ids, self.lyon | self.paris)
         self.assertIn("1 members added, 0 removed", mlist.message_ids[0].body)
 
+    def test_dynamic_list_on_crm_extended_fields(self):
+        """Tier, relationship type and contract products of crm_extended are usable in a filter."""
+        self.ghent.write({"customer_tier": "A", "relationship_type": "customer"})
+        self.lyon.write({"customer_tier": "A", "relationship_type": "prospect"})
+        self.paris.write({"customer_tier": "B", "relationship_type": "customer"})
+        mlist = self._create_list(
+            "Tier A customers (test)",
+            list_type="dynamic",
+            domain="[('customer_tier', '=', 'A'), ('relationship_type', '=', 'customer')]",
+        )
+        mlist.action_refresh()
+        self.assertEqual(mlist.partner_ids, self.ghent)
+        contracts = self._create_list(
+            "Contract products (test)",
+            list_type="dynamic",
+            domain="[('contract_ids.line_ids.product_id.name', 'ilike', 'support'), "
+            "('next_contact_date', '<=', '2026-12-31')]",
+        )
+        contracts.action_refresh()
+        self.assertFalse(contracts.partner_ids)
+
     def test_salesman_dynamic_list_holds_only_what_he_may_see(self):
         """CHECKLIST 13: [] never widens what the user sees."""
         mlist = self._create_list(
@@ -220,6 +242,8 @@ class TestMarketingListMembership(MarketingListCommon):
                 "Spring webinar (test)", self.ghent, is_temporary=True, expiration_date="2026-03-31"
             )
             keep = self._create_list("Kept (test)", self.ghent)
+            locked = self._create_list("Locked too (test)", is_temporary=True, expiration_date="2026-03-15")
+            locked.action_lock()
         with self.assertRaisesRegex(ValidationError, "expiration date"):
             self._create_list("No end (test)", is_temporary=True)
         with freeze_time("2026-03-31 22:00:00"):
@@ -228,6 +252,7 @@ class TestMarketingListMembership(MarketingListCommon):
         with freeze_time("2026-04-01 08:00:00"):
             self.MarketingList._cron_archive_expired_lists()
             self.assertFalse(mlist.active)
+            self.assertFalse(locked.active, "a locked list keeps its members, not its life")
             self.assertTrue(keep.active)
             # running it twice changes nothing
             self.assertFalse(self.MarketingList._cron_archive_expired_lists())
@@ -246,6 +271,13 @@ class TestMarketingListMembership(MarketingListCommon):
         mlist.action_refresh()
         self.assertEqual(mlist.partner_ids, self.lyon)
         self.assertEqual(snapshot.partner_ids, self.lyon | self.paris)
+
+    def test_duplicate_a_list(self):
+        mlist = self._create_list("Original (test)", self.ghent | self.lyon)
+        copy = mlist.copy()
+        self.assertEqual(copy.name, "Original (test) (copy)")
+        self.assertEqual(copy.partner_ids, self.ghent | self.lyon)
+        self.assertFalse(copy.locked)
 
     def test_list_algebra(self):
         list_a = self._create_list("A (test)", self.ghent | self.liege | self.lyon)
@@ -326,3 +358,35 @@ class TestMarketingListMembership(MarketingListCommon):
         # unless the user chose to skip rows without a match
         self._import(mlist, cases[0][0], skip_unmatched=True)
         self.assertEqual(mlist.partner_ids, self.ghent)
+
+    def test_import_xlsx_limits(self):
+        mlist = self._create_list("Imported (test)")
+        rows = [["E-mail"], ["info@ghent-gardens.example.com"], ["hello@lyon-looms.example.com"]]
+        module = "odoo.addons.crm_marketing_lists.wizard.crm_marketing_list_import_wizard"
+        with patch(f"{module}.MAX_ROWS", 1), self.assertRaisesRegex(UserError, "more than 1 rows"):
+            self._import(mlist, rows)
+        with patch(f"{module}.MAX_FILE_SIZE", 100), self.assertRaisesRegex(UserError, "too large"):
+            self._import(mlist, rows)
+        self.assertFalse(mlist.partner_ids)
+        # a partner of another company is not found for a company A list
+        self.partner_b.email = "bravo@company-b.example.com"
+        with self.assertRaisesRegex(UserError, "nothing matches bravo@company-b.example.com"):
+            self._import(mlist, [["E-mail"], ["bravo@company-b.example.com"]])
+
+    def test_add_wizard_form_from_the_lead_list_view(self):
+        """What a salesman sees after selecting leads and choosing Actions › Add to Marketing List."""
+        mlist = self._create_list("Leads to call (test)", member_model="crm.lead", user=self.user_salesman)
+        context = {
+            "active_model": "crm.lead",
+            "active_ids": [self.lead_sam.id],
+            "active_domain": [("name", "like", "(test)")],
+        }
+        Wizard = self.env["crm.marketing.list.add.wizard"].with_user(self.user_salesman).with_context(**context)
+        with Form(Wizard) as form:
+            self.assertEqual(form.member_model, "crm.lead")
+            self.assertEqual(form.selected_count, 1)
+            form.scope = "filter"
+            self.assertEqual(form.filter_count, 2, "Sue's lead is not his to see")
+            form.list_id = mlist
+        form.record.action_apply()
+        self.assertEqual(mlist.lead_ids, self.lead_sam | self.lead_free)

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import MarketingListCommon
 
@@ -116,6 +116,12 @@ class TestMarketingListSecurity(MarketingListCommon):
         """CHECKLIST 7: the lists shown on a contact leak nothing hidden."""
         self.list_sue.partner_ids = self.ghent
         self.assertEqual(self.ghent.with_user(self.user_salesman).marketing_list_ids, self.list_sam)
+        # what the contact form shows
+        partner_form = Form(self.ghent.with_user(self.user_salesman))
+        self.assertEqual([record.id for record in partner_form.marketing_list_ids], self.list_sam.ids)
+        lead_list = self._create_list("Lead list (test)", self.lead_sam, user_id=self.user_salesman.id)
+        lead_form = Form(self.lead_sam.with_user(self.user_salesman))
+        self.assertEqual([record.id for record in lead_form.marketing_list_ids], lead_list.ids)
         self.assertEqual(self.ghent.with_user(self.user_manager).marketing_list_ids, self.list_sam | self.list_sue)
         self.assertEqual(
             self.env["res.partner"]

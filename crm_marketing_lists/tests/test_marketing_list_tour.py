@@ -4,6 +4,7 @@ from openpyxl import load_workbook
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.crm_extended.tools import XLSX_MIMETYPE
 
@@ -21,7 +22,14 @@ class TestMarketingListHttp(HttpCase):
             ]
         )
         self.env["mail.blacklist"].create({"email": "ben@tour-list.example.com"})
-        self.start_tour("/odoo?debug=1", "crm_marketing_lists_tour", login="admin")
+        self.start_tour(
+            "/odoo/action-crm_marketing_lists.crm_marketing_list_action?debug=1",
+            "crm_marketing_lists_tour",
+            login="admin",
+        )
+        menu = self.env.ref("crm_marketing_lists.crm_marketing_list_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_root"))
+        self.assertEqual(menu.action, self.env.ref("crm_marketing_lists.crm_marketing_list_action"))
         mlist = self.env["crm.marketing.list"].search([("name", "=", "Tour dynamic list")])
         self.assertEqual(mlist.list_type, "dynamic")
         self.assertEqual(mlist.partner_ids, ana | ben)
@@ -50,6 +58,16 @@ class TestMarketingListHttp(HttpCase):
         self.assertEqual(rows[1][0].data_type, "s")
         # another salesman may not read the list, so he may not download it
         self.authenticate("export_other", "export_other")
-        response = self.url_open(f"/crm_marketing_lists/export/{mlist.id}")
+        with mute_logger("odoo.http"):
+            response = self.url_open(f"/crm_marketing_lists/export/{mlist.id}")
         self.assertEqual(response.status_code, 403)
         self.assertNotIn(b"formula@export.example.com", response.content)
+
+    def test_add_to_list_from_the_contact_list_tour(self):
+        self.env.ref("base.user_admin").tour_enabled = False
+        ana, ben = self.env["res.partner"].create([{"name": "Ana Add Tour"}, {"name": "Ben Add Tour"}])
+        mlist = self.env["crm.marketing.list"].create({"name": "Add tour list"})
+        self.start_tour(
+            "/odoo/action-contacts.action_contacts?view_type=list", "crm_marketing_lists_add_tour", login="admin"
+        )
+        self.assertEqual(mlist.partner_ids, ana | ben)

@@ -66,5 +66,52 @@ registry.category("web_tour.tours").add("crm_contract_tour", {
             content: "The contract is active",
             trigger: ".o_statusbar_status button.o_arrow_button_current[data-value='active']",
         },
+        {
+            content: "Open the Sales menu",
+            trigger: "button[data-menu-xmlid='crm.crm_menu_sales']",
+            run: "click",
+        },
+        {
+            content: "Open the contracts",
+            trigger: "[data-menu-xmlid='crm_extended.crm_contract_menu']",
+            run: "click",
+        },
+        {
+            content: "The contract is in my contracts",
+            trigger: ".o_list_renderer .o_data_row:contains('Tour Contract Deal')",
+        },
+        {
+            content: "Kanban by status",
+            trigger: "button.o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "The contract is in the Active column",
+            trigger: ".o_kanban_group:contains('Active') .o_kanban_record:contains('Tour Contract Deal')",
+        },
+        {
+            content: "Calendar of end dates",
+            trigger: "button.o_switch_view.o_calendar",
+            run: "click",
+        },
+        {
+            trigger: ".o_calendar_renderer",
+        },
+        {
+            content: "Pivot",
+            trigger: "button.o_switch_view.o_pivot",
+            run: "click",
+        },
+        {
+            trigger: ".o_pivot table",
+        },
+        {
+            content: "Graph",
+            trigger: "button.o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            trigger: ".o_graph_renderer canvas",
+        },
     ],
 });

@@ -24,7 +24,7 @@ registry.category("web_tour.tours").add("crm_spreadsheet_import_tour", {
         },
         {
             // the browser's file picker cannot be driven: hand the file to the upload input
-            trigger: ".modal .o_field_widget[name=file] input[type=file]",
+            trigger: ".modal .o_field_widget[name=file] input[type=file]:not(:visible)",
             run() {
                 const input = document.querySelector(".modal .o_field_widget[name=file] input[type=file]");
                 const transfer = new DataTransfer();
@@ -34,7 +34,7 @@ registry.category("web_tour.tours").add("crm_spreadsheet_import_tour", {
             },
         },
         {
-            trigger: ".modal .o_field_widget[name=file]:contains(klienci.csv)",
+            trigger: ".modal .o_field_widget[name=file] .o_clear_file_button",
         },
         {
             trigger: ".modal button[name=action_load_columns]",

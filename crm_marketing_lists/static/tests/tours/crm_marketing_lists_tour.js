@@ -1,20 +1,8 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 registry.category("web_tour.tours").add("crm_marketing_lists_tour", {
-    url: "/odoo?debug=1",
+    url: "/odoo/action-crm_marketing_lists.crm_marketing_list_action?debug=1",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the CRM app",
-            trigger: '.o_app[data-menu-xmlid="crm.crm_menu_root"]',
-            run: "click",
-        },
-        {
-            content: "Open Marketing Lists",
-            trigger: '.o_nav_entry[data-menu-xmlid="crm_marketing_lists.crm_marketing_list_menu"]',
-            run: "click",
-        },
         {
             content: "The marketing lists are shown",
             trigger: ".o_breadcrumb:contains(Marketing Lists)",
@@ -84,6 +72,10 @@ registry.category("web_tour.tours").add("crm_marketing_lists_tour", {
         {
             content: "The recipients are contacts",
             trigger: ".o_form_view .o_field_widget[name=mailing_model_id]",
+        },
+        {
+            content: "The mail editor is ready: the themes can be picked",
+            trigger: ":iframe #basic",
         },
     ],
 });
