@@ -15,3 +15,4 @@ from . import test_account_follow_up
 from . import test_account_dossier
 from . import test_account_access
 from . import test_crm_spreadsheet_import_tour
+from . import test_i18n

@@ -388,6 +388,17 @@ class TestCrmSpreadsheetImportDryRun(TestCrmSpreadsheetImportCommon):
         self.assertEqual(rows[1][-2], "Country, Email")
         self.assertIn("Atlantis", rows[1][-1])
 
+    def test_error_report_keeps_formula_text_as_text(self):
+        data = make_csv([["Name", "Email"], ['=HYPERLINK("http://evil.example")', "broken@"]])
+        wizard = self._wizard(data, filename="accounts.csv")
+        wizard.action_dry_run()
+        self.assertEqual(wizard.count_error, 1)
+        wizard.action_download_errors()
+        workbook = load_workbook(io.BytesIO(base64.b64decode(wizard.error_report_file)))
+        cell = workbook.active["B2"]
+        self.assertEqual(cell.value, '=HYPERLINK("http://evil.example")')
+        self.assertEqual(cell.data_type, "s", "a cell starting with = stays text, never a formula")
+
 
 @tagged("post_install", "-at_install")
 class TestCrmSpreadsheetImportFiles(TestCrmSpreadsheetImportCommon):

@@ -11,7 +11,7 @@ from ..tools import write_xlsx
 @tagged("post_install", "-at_install")
 class TestXlsxWriter(TransactionCase):
     def test_text_stays_text(self):
-        risky = ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)"]
+        risky = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)"]
         data = write_xlsx([("Names", ["Name", "Amount", "Date"], ([v, 3.5, datetime.date(2026, 1, 2)] for v in risky))])
         sheet = load_workbook(io.BytesIO(data)).active
         rows = list(sheet.iter_rows(values_only=True))
