@@ -1,96 +1,18 @@
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
-from ..tools.standardise import normalise_name, standardise_values
+from ..tools.standardise import normalise_name
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    # the mixin first: values are standardised before any other override sees them
+    _inherit = ["crm.standardise.mixin", "crm.lead"]
 
-    # ---- SALES MATERIALS sent to the opportunity (crm_extended materials) ----
-    material_usage_ids = fields.One2many("crm.sales.material.usage", "lead_id", string="Materials Sent")
-    material_usage_count = fields.Integer(string="Materials Sent Count", compute="_compute_material_usage_count")
-
-    def _compute_material_usage_count(self):
-        counts = dict(
-            self.env["crm.sales.material.usage"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"])
-        )
-        for lead in self:
-            lead.material_usage_count = counts.get(lead._origin, 0)
-
-    def action_view_material_usage(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("crm_extended.crm_sales_material_usage_action")
-        action["domain"] = [("lead_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
-
-    def action_open_material_send(self):
-        self.ensure_one()
-        self.check_access("write")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send Materials"),
-            "res_model": "crm.sales.material.send",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_lead_id": self.id},
-        }
-
-    # ---- CONTRACTS born from the opportunity (crm_extended contracts) ----
-    contract_ids = fields.One2many("crm.contract", "opportunity_id")
-    contract_count = fields.Integer(compute="_compute_contract_count")
-
-    def _compute_contract_count(self):
-        counts = dict(
-            self.env["crm.contract"]._read_group([("opportunity_id", "in", self.ids)], ["opportunity_id"], ["__count"])
-        )
-        for lead in self:
-            lead.contract_count = counts.get(lead._origin, 0)
-
-    def action_view_contracts(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("crm_extended.crm_contract_action")
-        action["domain"] = [("opportunity_id", "=", self.id)]
-        action["context"] = {"default_opportunity_id": self.id, **self._crm_contract_defaults()}
-        if self.contract_count == 1:
-            action.update(views=[(False, "form")], view_mode="form", res_id=self.contract_ids.id)
-        return action
-
-    def action_create_contract(self):
-        self.ensure_one()
-        self.check_access("write")
-        if self.type != "opportunity" or not (self.stage_id.is_won or self.probability == 100):
-            raise UserError(self.env._("Win the opportunity %(lead)s before creating its contract.", lead=self.name))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("New Contract"),
-            "res_model": "crm.contract",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": self._crm_contract_defaults(),
-        }
-
-    def _crm_contract_defaults(self):
-        """Form defaults of a contract created from this opportunity."""
-        self.ensure_one()
-        return {
-            "default_name": self.name,
-            "default_partner_id": self.partner_id.commercial_partner_id.id,
-            "default_opportunity_id": self.id,
-            "default_user_id": self.user_id.id,
-            "default_team_id": self.team_id.id,
-            "default_company_id": self.company_id.id or self.env.company.id,
-            "default_currency_id": self.company_currency.id,
-        }
-
-    # ---- STANDARDISATION of the contact fields (crm_extended accounts) ----
+    # contact fields standardised on save (see crm.standardise.mixin)
     _crm_standardise_spec = {
         "names": ("contact_name", "partner_name", "street", "street2", "city", "zip", "function"),
         "email": ("email_from",),
@@ -98,55 +20,16 @@ class CrmLead(models.Model):
         "website": ("website",),
     }
 
-    def _crm_standardise_values(self, vals, company=None):
-        """Return a standardised copy of the contact values in ``vals`` (pure: nothing is written).
+    # ---- FIELDS ----
+    # sales materials sent to the opportunity
+    material_usage_ids = fields.One2many("crm.sales.material.usage", "lead_id", string="Materials Sent")
+    material_usage_count = fields.Integer(string="Materials Sent Count", compute="_compute_material_usage_count")
 
-        Same rules and company switches as ``res.partner._crm_standardise_values``.
+    # contracts born from the opportunity
+    contract_ids = fields.One2many("crm.contract", "opportunity_id")
+    contract_count = fields.Integer(compute="_compute_contract_count")
 
-        :raise ValidationError: the e-mail address is not valid
-        """
-        company = self._crm_standardise_company(vals, company)
-        return standardise_values(self, vals, company, self._crm_standardise_spec)
-
-    def _crm_standardise_company(self, vals, company=None):
-        if company:
-            return company
-        if vals.get("company_id"):
-            return self.env["res.company"].browse(vals["company_id"])
-        if len(self) == 1 and self.company_id:
-            return self.company_id
-        return self.env.company
-
-    def _crm_standardise_applies(self, vals):
-        if self.env.context.get("crm_skip_standardise"):
-            return False
-        return any(fname in vals for fnames in self._crm_standardise_spec.values() for fname in fnames)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if any(self._crm_standardise_applies(vals) for vals in vals_list):
-            vals_list = [self._crm_standardise_values(vals) for vals in vals_list]
-        leads = super().create(vals_list)
-        # matching accounts may have been read before the contact fields were final
-        leads.invalidate_recordset(["duplicate_partner_ids", "duplicate_partner_count"])
-        return leads
-
-    def write(self, vals):
-        if not self._crm_standardise_applies(vals):
-            result = super().write(vals)
-        elif len(self) <= 1:
-            result = super().write(self._crm_standardise_values(vals))
-        else:
-            groups = defaultdict(lambda: self.browse())
-            for lead in self:
-                groups[lead.company_id, lead.country_id] |= lead
-            for leads in groups.values():
-                super(CrmLead, leads).write(leads[:1]._crm_standardise_values(vals))
-            result = True
-        self.invalidate_recordset(["duplicate_partner_ids", "duplicate_partner_count"])
-        return result
-
-    # ---- MATCHING ACCOUNTS: possible duplicates of the lead's contact (crm_extended accounts) ----
+    # accounts matching the lead's contact (possible duplicates)
     duplicate_partner_ids = fields.Many2many(
         "res.partner",
         string="Matching Accounts",
@@ -158,6 +41,7 @@ class CrmLead(models.Model):
     crm_name_key = fields.Char("Company Name Key", compute="_compute_crm_keys", store=True, copy=False)
     crm_city_key = fields.Char("City Key", compute="_compute_crm_keys", store=True, copy=False)
 
+    # ---- COMPUTES ----
     def init(self):
         result = super().init()
         create_index(
@@ -222,3 +106,74 @@ class CrmLead(models.Model):
             partner_ids = matches.get(lead._origin.id, [])
             lead.duplicate_partner_ids = [Command.set(partner_ids)]
             lead.duplicate_partner_count = len(partner_ids)
+
+    def _compute_material_usage_count(self):
+        counts = dict(
+            self.env["crm.sales.material.usage"]._read_group([("lead_id", "in", self.ids)], ["lead_id"], ["__count"])
+        )
+        for lead in self:
+            lead.material_usage_count = counts.get(lead._origin, 0)
+
+    def _compute_contract_count(self):
+        counts = dict(
+            self.env["crm.contract"]._read_group([("opportunity_id", "in", self.ids)], ["opportunity_id"], ["__count"])
+        )
+        for lead in self:
+            lead.contract_count = counts.get(lead._origin, 0)
+
+    # ---- ACTIONS ----
+    def action_view_material_usage(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_extended.crm_sales_material_usage_action")
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_open_material_send(self):
+        self.ensure_one()
+        self.check_access("write")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Materials"),
+            "res_model": "crm.sales.material.send",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_id": self.id},
+        }
+
+    def action_view_contracts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_extended.crm_contract_action")
+        action["domain"] = [("opportunity_id", "=", self.id)]
+        action["context"] = {"default_opportunity_id": self.id, **self._crm_contract_defaults()}
+        if self.contract_count == 1:
+            action.update(views=[(False, "form")], view_mode="form", res_id=self.contract_ids.id)
+        return action
+
+    def action_create_contract(self):
+        self.ensure_one()
+        self.check_access("write")
+        if self.type != "opportunity" or not (self.stage_id.is_won or self.probability == 100):
+            raise UserError(self.env._("Win the opportunity %(lead)s before creating its contract.", lead=self.name))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Contract"),
+            "res_model": "crm.contract",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": self._crm_contract_defaults(),
+        }
+
+    def _crm_contract_defaults(self):
+        """Form defaults of a contract created from this opportunity."""
+        self.ensure_one()
+        return {
+            "default_name": self.name,
+            "default_partner_id": self.partner_id.commercial_partner_id.id,
+            "default_opportunity_id": self.id,
+            "default_user_id": self.user_id.id,
+            "default_team_id": self.team_id.id,
+            "default_company_id": self.company_id.id or self.env.company.id,
+            "default_currency_id": self.company_currency.id,
+        }

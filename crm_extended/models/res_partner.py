@@ -10,7 +10,7 @@ from odoo.fields import Command
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
-from ..tools.standardise import normalise_name, phone_key, standardise_values, vat_key
+from ..tools.standardise import normalise_name, phone_key, vat_key
 
 _logger = logging.getLogger(__name__)
 
@@ -19,7 +19,9 @@ CRM_KEY_FIELDS = ["crm_name_key", "crm_city_key", "crm_vat_key", "crm_phone_key"
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    # the mixin first: values are standardised before any other override sees them
+    _inherit = ["crm.standardise.mixin", "res.partner"]
 
     # ---- STANDARDISATION (crm_extended accounts) ----
     # rule -> fields it applies to; each rule has a switch on res.company
@@ -184,57 +186,12 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.id}
         return action
 
-    def _crm_standardise_values(self, vals, company=None):
-        """Return a standardised copy of ``vals`` (pure: nothing is written).
+    def _crm_standardise_group_key(self):
+        return self.company_id, self.country_id or self.parent_id.country_id
 
-        Used on create and write, and by the spreadsheet import before it matches
-        rows. ``company`` defaults to the values' company, then the record's, then
-        the current one; its switches decide which rules apply. The phone country
-        is the values', then the record's (or its parent's), then the company's.
-
-        :raise ValidationError: an e-mail address is not valid (names field and value)
-        """
-        company = self._crm_standardise_company(vals, company)
-        return standardise_values(self, vals, company, self._crm_standardise_spec)
-
-    def _crm_standardise_company(self, vals, company=None):
-        if company:
-            return company
-        if vals.get("company_id"):
-            return self.env["res.company"].browse(vals["company_id"])
-        if len(self) == 1 and self.company_id:
-            return self.company_id
-        return self.env.company
-
-    def _crm_standardise_applies(self, vals):
-        if self.env.context.get("crm_skip_standardise"):
-            return False
-        return any(fname in vals for fnames in self._crm_standardise_spec.values() for fname in fnames)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if any(self._crm_standardise_applies(vals) for vals in vals_list):
-            vals_list = [self._crm_standardise_values(vals) for vals in vals_list]
-        partners = super().create(vals_list)
-        # duplicates are a relation between records: a new partner changes the others'
+    def _crm_invalidate_duplicates(self):
+        # duplicates are a relation between records: a saved partner changes the others'
         self.invalidate_model(["duplicate_partner_ids", "duplicate_partner_count"])
-        return partners
-
-    def write(self, vals):
-        if not self._crm_standardise_applies(vals):
-            result = super().write(vals)
-        elif len(self) <= 1:
-            result = super().write(self._crm_standardise_values(vals))
-        else:
-            # the result depends on the company (switches) and the country (phones) only
-            groups = defaultdict(lambda: self.browse())
-            for partner in self:
-                groups[partner.company_id, partner.country_id or partner.parent_id.country_id] |= partner
-            for partners in groups.values():
-                super(ResPartner, partners).write(partners[:1]._crm_standardise_values(vals))
-            result = True
-        self.invalidate_model(["duplicate_partner_ids", "duplicate_partner_count"])
-        return result
 
     # ---- SEGMENTS, TIERS, FOLLOW-UP, DUPLICATES (crm_extended accounts) ----
     # (column of the account, column of the other partner) compared for duplicates
@@ -279,12 +236,15 @@ class ResPartner(models.Model):
 
     @api.depends("customer_tier", "parent_id")
     def _compute_contact_cadence_days(self):
+        cadences = {}  # (company, tier) -> days: read once per batch, not per partner
         for partner in self:
             if partner.parent_id:
                 partner.contact_cadence_days = 0
-            else:
-                company = (partner.company_id or self.env.company).sudo()
-                partner.contact_cadence_days = company._crm_cadence_days_for_tier(partner.customer_tier)
+                continue
+            key = (partner.company_id or self.env.company, partner.customer_tier)
+            if key not in cadences:
+                cadences[key] = key[0].sudo()._crm_cadence_days_for_tier(key[1])
+            partner.contact_cadence_days = cadences[key]
 
     @api.depends("last_contact_date", "contact_cadence_days", "parent_id")
     def _compute_next_contact_date(self):

@@ -2,6 +2,7 @@ from . import test_xlsx
 from . import test_crm_sales_material
 from . import test_crm_sales_material_access
 from . import test_crm_sales_material_send
+from . import test_crm_sales_material_usage_report
 from . import test_crm_sales_material_tour
 from . import test_crm_contract
 from . import test_crm_contract_access

@@ -3,6 +3,7 @@ import csv
 import io
 import re
 import zipfile
+from unittest.mock import patch
 
 from openpyxl import Workbook, load_workbook
 
@@ -340,6 +341,54 @@ class TestCrmSpreadsheetImportDryRun(TestCrmSpreadsheetImportCommon):
         self.assertIn("1 rows with errors were skipped", wizard.result_message)
         self.assertIn("Accounts: 1 created, 3 updated", wizard.result_message)
 
+    def test_contacts_get_what_odoo_copies_from_their_account(self):
+        """Imported contacts hold their account's commercial fields, address and language, as Odoo's create gives."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        # a pricelist for Belgium and a generic one: contacts keep their account's pricelist or not
+        benelux = self.env["res.country.group"].create({"name": "Benelux", "country_ids": [self.belgium.id]})
+        self.env["product.pricelist"].create({"name": "Generic"})
+        self.env["product.pricelist"].create({"name": "Belgium", "country_group_ids": [benelux.id]})
+        self.by_vat.write(
+            {
+                "lang": "fr_FR",
+                "street": "Rue Royale 1",
+                "city": "Brussels",
+                "zip": "1000",
+                "country_id": self.belgium.id,
+            }
+        )
+        rows = [
+            ACCOUNT_HEADER,
+            ["Vat Match NV", "BE0477472701", None, None, None, None, "Vera Vat", "vera@vat.example"],
+            ["New Co", "NL123", None, None, "Utrecht", "NL", "Nina New", "nina@new.example"],
+        ]
+        self._wizard(make_xlsx(rows)).action_import()
+        vera = self.by_vat.child_ids.filtered(lambda child: child.name == "Vera Vat")
+        self.assertEqual(
+            (vera.vat, vera.street, vera.zip, vera.lang), ("BE0477472701", "Rue Royale 1", "1000", "fr_FR")
+        )
+        self.assertEqual(vera.property_product_pricelist.name, "Belgium")
+        nina = self.Partner.search([("name", "=", "Nina New")])
+        self.assertEqual(nina.commercial_partner_id, nina.parent_id)
+        self.assertEqual((nina.vat, nina.city, nina.country_id), ("NL123", "Utrecht", self.env.ref("base.nl")))
+        # the same values as contacts created by res.partner create()
+        for contact in vera | nina:
+            reference = self.Partner.create({"name": "Reference", "parent_id": contact.parent_id.id, "type": "contact"})
+            for fname in [
+                "vat",
+                "company_registry",
+                "industry_id",
+                "property_product_pricelist",
+                "specific_property_product_pricelist",
+                "street",
+                "city",
+                "zip",
+                "country_id",
+                "lang",
+                "commercial_partner_id",
+            ]:
+                self.assertEqual(contact[fname], reference[fname], f"{contact.name}: {fname}")
+
     def test_reimport_updates_never_duplicates(self):
         rows = [row for row in self.rows if row[0] != "Bad Mail"]
         self._wizard(make_xlsx(rows)).action_import()
@@ -352,6 +401,28 @@ class TestCrmSpreadsheetImportDryRun(TestCrmSpreadsheetImportCommon):
         wizard.action_import()
         self.assertEqual(self._partner_count(), partners, "the second import creates nothing")
         self.assertIn("Contacts: 0 created, 2 updated", wizard.result_message)
+
+    def test_reimport_writes_only_what_changed(self):
+        """Like the form, an update saves only the values that differ: an unchanged row writes nothing."""
+        rows = [row for row in self.rows if row[0] != "Bad Mail"]
+        self._wizard(make_xlsx(rows)).action_import()
+        Partner = type(self.Partner)
+        original_write = Partner.write
+        written = []
+
+        def write(records, vals):
+            written.append((records.mapped("name"), dict(vals)))
+            return original_write(records, vals)
+
+        with patch.object(Partner, "write", write):
+            self._wizard(make_xlsx(rows)).action_import()
+            self.assertEqual(written, [], "the same file again: nothing to write")
+            rows[4] = [*rows[4][:4], "Amsterdam", *rows[4][5:]]  # row 5, New Co: another city
+            self._wizard(make_xlsx(rows)).action_import()
+        # (Odoo's own sync of the account's contacts follows, through empty writes)
+        self.assertEqual([change for change in written if change[1]], [(["New Co"], {"city": "Amsterdam"})])
+        new_co = self.Partner.search([("vat", "=", "NL123"), ("parent_id", "=", False)])
+        self.assertEqual(new_co.child_ids.mapped("city"), ["Amsterdam", "Amsterdam"], "contacts follow the address")
 
     def test_import_after_dry_run_reads_file_once_and_matches_again(self):
         rows = [row for row in self.rows if row[0] != "Bad Mail"]

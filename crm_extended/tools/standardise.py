@@ -37,7 +37,8 @@ def standardise_email(env, value, field_label):
 
     ``"John Doe" <John@Example.COM>`` keeps its display name; several addresses
     are separated by commas. Raises a ValidationError naming the field and the
-    value when an address is not valid.
+    value when an address is not valid. ``field_label`` is the label, or a function
+    returning it (only called for the error message: a label costs a translation lookup).
     """
     if not isinstance(value, str):
         return value
@@ -56,7 +57,7 @@ def standardise_email(env, value, field_label):
             raise ValidationError(
                 env._(
                     "%(field)s: “%(value)s” is not a valid e-mail address (expected name@example.com).",
-                    field=field_label,
+                    field=field_label() if callable(field_label) else field_label,
                     value=value,
                 )
             )
@@ -157,7 +158,7 @@ def standardise_values(records, vals, company, spec):
     _apply(
         "email",
         "crm_standardise_email",
-        lambda fname, value: standardise_email(env, value, model_fields[fname]._description_string(env)),
+        lambda fname, value: standardise_email(env, value, lambda: model_fields[fname]._description_string(env)),
     )
     if company.crm_standardise_phone and any(isinstance(result.get(fname), str) for fname in spec.get("phone", ())):
         country = _country_for(records, result, company)

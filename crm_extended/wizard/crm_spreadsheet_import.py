@@ -12,6 +12,8 @@ import datetime
 import logging
 import re
 
+from psycopg2.extras import Json
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -36,6 +38,22 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # openpyxl is used whenever python-calamine is not installed.
 DEFAULT_READER = CALAMINE
 _ERRORS_SHOWN = 20
+# columns of crm.spreadsheet.import.line written by the dry run (see _create_lines)
+_LINE_COLUMNS = (
+    "wizard_id",
+    "row_number",
+    "outcome",
+    "name",
+    "contact_name",
+    "email",
+    "partner_id",
+    "lead_id",
+    "duplicate_of_row",
+    "error_columns",
+    "message",
+    "values",
+    "raw_values",
+)
 
 # target -> field, per part of a row
 ACCOUNT_FIELDS = {
@@ -518,15 +536,61 @@ class CrmSpreadsheetImport(models.TransientModel):
             lines = Line.browse(line_ids[start : start + BATCH_SIZE])
             items = [{"row_number": line.row_number, "row": None, "errors": [], **line.values} for line in lines]
             new_lines = self._classify_batch(items, company, context)
-            lines.unlink()
-            self._create_lines(new_lines)
+            # usually nothing changed since the dry run: only the rows that did are stored again
+            changed = [(line, vals) for line, vals in zip(lines, new_lines, strict=True) if _line_changed(line, vals)]
+            if changed:
+                Line.browse([line.id for line, _vals in changed]).unlink()
+                self._create_lines([vals for _line, vals in changed])
+            lines.invalidate_recordset()
         self.invalidate_recordset(["line_ids"])
 
     def _create_lines(self, vals_list):
-        """Store a batch of dry-run rows and drop them from the cache: memory stays flat."""
-        lines = self.env["crm.spreadsheet.import.line"].create(vals_list)
-        lines.invalidate_recordset()
-        return lines
+        """Store a batch of dry-run rows in one INSERT; nothing stays in the cache: memory stays flat.
+
+        The rows are this wizard's own transient records with plain columns (no compute,
+        constraint or default to apply): the ORM's per-record create would cost as much as
+        the dry run's reading, standardising and matching together.
+        """
+        Line = self.env["crm.spreadsheet.import.line"]
+        Line.check_access("create")
+        if not vals_list:
+            return Line
+        now = self.env.cr.now()
+        uid = self.env.uid
+        # the values as the ORM would store them: NULL for empty, 0 for an empty integer, JSON as jsonb
+        columns = [fname for fname in _LINE_COLUMNS if any(fname in vals for vals in vals_list)]
+        convert = {
+            fname: {"json": lambda value: Json(value) if value else None, "integer": lambda value: int(value or 0)}.get(
+                Line._fields[fname].type, lambda value: value or None
+            )
+            for fname in columns
+        }
+        rows = SQL(", ").join(
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    [
+                        *(convert[fname](vals.get(fname)) for fname in columns),
+                        uid,
+                        uid,
+                        now,
+                        now,
+                    ]
+                ),
+            )
+            for vals in vals_list
+        )
+        ids = self.env.execute_query(
+            SQL(
+                "INSERT INTO %s (%s, create_uid, write_uid, create_date, write_date) VALUES %s RETURNING id",
+                SQL.identifier(Line._table),
+                SQL(", ").join(SQL.identifier(fname) for fname in columns),
+                rows,
+            )
+        )
+        # not through the ORM: what the wizard computed from its lines is computed again
+        self.invalidate_recordset(["line_ids", "count_create", "count_update", "count_duplicate", "count_error"])
+        return Line.browse([row[0] for row in ids])
 
     def _country_index(self):
         """Dict normalised country code / name (every language) -> id, from one query."""
@@ -854,7 +918,9 @@ class CrmSpreadsheetImport(models.TransientModel):
                 if values["account_row"]:
                     continue
                 if line.partner_id:
-                    line.partner_id.with_context(**self._write_context()).write(_filled(values["account"]))
+                    changes = _changed_values(line.partner_id, _filled(values["account"]))
+                    if changes:
+                        line.partner_id.with_context(**self._write_context()).write(changes)
                     row_account[line.row_number] = line.partner_id.id
                     counts["account_update"] += 1
                 else:
@@ -865,13 +931,18 @@ class CrmSpreadsheetImport(models.TransientModel):
                     row_account[line.row_number] = account.id
                 counts["account_create"] += len(accounts)
             contacts_to_create = []
+            # the existing contacts of the batch, read at once
+            contacts = Partner.browse({line.values["contact_id"] for line in lines} - {False, None})
+            contacts = {contact.id: contact for contact in contacts}
             for line in lines:
                 values = line.values
                 if not values["contact"]:
                     continue
                 parent_id = line.partner_id.id or row_account[values["account_row"] or line.row_number]
                 if values["contact_id"]:
-                    Partner.browse(values["contact_id"]).write(_filled(values["contact"]))
+                    changes = _changed_values(contacts[values["contact_id"]], _filled(values["contact"]))
+                    if changes:
+                        contacts[values["contact_id"]].write(changes)
                     counts["contact_update"] += 1
                 else:
                     contacts_to_create.append(
@@ -908,6 +979,11 @@ class CrmSpreadsheetImport(models.TransientModel):
         commercial_fields = Partner._commercial_fields()
         address_fields = Partner._address_fields()
         default_lang = self.env.context.get("default_lang") or self.env.lang
+        # read (and compute, e.g. the pricelist) the accounts' values for all of them at once
+        for fname in commercial_fields:
+            parents.commercial_partner_id.mapped(fname)
+        for fname in [*address_fields, "lang"]:
+            parents.mapped(fname)
         synced = {}
         for parent in parents:
             values = parent.commercial_partner_id._update_fields_values(commercial_fields)
@@ -915,9 +991,39 @@ class CrmSpreadsheetImport(models.TransientModel):
                 values.update(parent._update_fields_values(address_fields))
             values["lang"] = parent.lang or default_lang
             synced[parent.id] = values
-        return Partner.with_context(_partners_skip_fields_sync=True).create(
-            [{**vals, **synced[vals["parent_id"]]} for vals in vals_list]
-        )
+        vals_list = [
+            {**vals, **synced[vals["parent_id"]], "crm_own_country_id": vals.get("country_id")} for vals in vals_list
+        ]
+        self._sync_pricelists(Partner, vals_list)
+        return Partner.with_context(_partners_skip_fields_sync=True).create(vals_list)
+
+    def _sync_pricelists(self, Partner, values_list):
+        """Turn the account's pricelist in contact values into the contact's own pricelist, as Odoo would.
+
+        Created with ``property_product_pricelist``, each contact runs the pricelist inverse of
+        Odoo's product module: one search per contact for the default pricelist of its country,
+        then the account's pricelist becomes the contact's own unless it is that default. The
+        same rule is applied here with one search per country (as the superuser, like Odoo's sync).
+        Odoo syncs the commercial fields before the address: the country that counts is the
+        contact's own (``crm_own_country_id``, removed here), not the one it gets from its account.
+        """
+        fname, own_fname = "property_product_pricelist", "specific_property_product_pricelist"
+        Pricelist = self.env["product.pricelist"].sudo()
+        Country = self.env["res.country"].sudo()
+        country_defaults = {}
+        for values in values_list:
+            country_id = values.pop("crm_own_country_id", False) or False
+            if own_fname not in Partner._fields:
+                continue
+            pricelist_id = values.pop(fname, False)
+            if not pricelist_id:
+                continue
+            if country_id not in country_defaults:
+                code = Country.browse(country_id).code or False
+                country_defaults[country_id] = Pricelist.search(
+                    [("country_group_ids.country_ids.code", "=", code)], limit=1
+                ).id
+            values[own_fname] = False if pricelist_id == country_defaults[country_id] else pricelist_id
 
     def _write_leads(self):
         company = self.env.company
@@ -1038,6 +1144,32 @@ def _to_json(value):
     if isinstance(value, datetime.timedelta):
         return str(value)
     return value
+
+
+def _line_changed(line, vals):
+    """Whether the dry-run line ``line`` differs from the line values ``vals``."""
+    for fname, value in vals.items():
+        current = line[fname]
+        if line._fields[fname].type == "many2one":
+            current = current.id
+        if (current or False) != (value or False):
+            return True
+    return False
+
+
+def _changed_values(record, vals):
+    """The values of ``vals`` that differ from ``record``'s: what the form would save.
+
+    A row that repeats what the record holds writes nothing (no write date, no sync).
+    """
+    changes = {}
+    for fname, value in vals.items():
+        current = record[fname]
+        if record._fields[fname].type == "many2one":
+            current = current.id
+        if current != value:
+            changes[fname] = value
+    return changes
 
 
 def _filled(vals):
