@@ -220,7 +220,9 @@ class Bench:
         stats = pstats.Stats(profiler, stream=stream).sort_stats("cumulative")
         stats.print_stats(30)
         stats.sort_stats("tottime").print_stats(25)
-        stats.sort_stats("cumulative").print_stats(r"_compute_|_inverse_|default_get|_onchange")
+        stats.sort_stats("cumulative").print_stats(
+            r"_compute_|_inverse_|default_get|_onchange|crm_extended|crm_marketing|crm_competitors", 40
+        )
         out(f"\n--- profile of {label} ---\n{stream.getvalue()}\n")
 
     def sql(self, query):
