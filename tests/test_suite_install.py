@@ -12,12 +12,13 @@ from .odoo_process import ADDONS, base_db, clone_db, drop_db, odoo_bin, problems
 
 _STATE_CODE = """
 import json
+import sys
 modules = env["ir.module.module"].search([("name", "in", %(addons)r)])
 models = env["ir.model.data"].search([("module", "in", %(addons)r), ("model", "=", "ir.model")])
-print("STATE " + json.dumps({
+sys.stdout.write("STATE " + json.dumps({
     "modules": {m.name: m.state for m in modules},
     "models": {name: len(models.filtered(lambda d: d.module == name)) for name in %(addons)r},
-}))
+}) + "\\n")
 """
 _UNINSTALL_CODE = """
 env["ir.module.module"].search([("name", "=", %(addon)r)]).button_immediate_uninstall()
