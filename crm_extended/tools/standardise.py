@@ -65,6 +65,17 @@ def standardise_email(env, value, field_label):
     return ", ".join(cleaned) or False
 
 
+def _phone_format(value, country, number_format):
+    """``value`` in ``number_format`` (INTERNATIONAL, E164) for ``country``, or False when not parseable."""
+    return phone_validation.phone_format(
+        value,
+        country.code if country else None,
+        country.phone_code if country else None,
+        force_format=number_format,
+        raise_exception=False,
+    )
+
+
 def standardise_phone(value, country):
     """International format (+32 470 12 34 56) from the country of the record.
 
@@ -74,13 +85,7 @@ def standardise_phone(value, country):
     value = collapse_spaces(value)
     if not value:
         return value
-    formatted = phone_validation.phone_format(
-        value,
-        country.code if country else None,
-        country.phone_code if country else None,
-        force_format="INTERNATIONAL",
-        raise_exception=False,
-    )
+    formatted = _phone_format(value, country, "INTERNATIONAL")
     return formatted or value
 
 
@@ -123,13 +128,7 @@ def phone_key(value, country):
     """Key used to compare phone numbers: E.164 (+32470123456) when parseable, else digits."""
     if not value:
         return False
-    formatted = phone_validation.phone_format(
-        value,
-        country.code if country else None,
-        country.phone_code if country else None,
-        force_format="E164",
-        raise_exception=False,
-    )
+    formatted = _phone_format(value, country, "E164")
     digits = re.sub(r"[^\d+]", "", formatted or value)
     return digits if len(digits.lstrip("+")) >= 6 else False
 
