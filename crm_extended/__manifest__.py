@@ -7,7 +7,7 @@
     "website": "https://crm-suite.example.com",
     "license": "LGPL-3",
     "depends": ["crm", "product", "mail"],
-    "external_dependencies": {"python": ["openpyxl"]},
+    "external_dependencies": {"python": ["openpyxl", "xlsxwriter"]},
     "data": [
         "security/crm_extended_security.xml",
         "security/ir.model.access.csv",

@@ -176,10 +176,15 @@ class CrmCompetitor(models.Model):
 
     def _lead_query(self):
         """Query of the opportunities the current user may read, archived ones included."""
-        return self.env["crm.lead"].with_context(active_test=False)._search([("type", "=", "opportunity")], order="id")
+        return self.env["crm.lead"].with_context(active_test=False)._search([("type", "=", "opportunity")])
 
     def _read_figures(self):
-        """Return ``{competitor_id: {figure: value}}`` in one grouped query."""
+        """Return ``{competitor_id: {figure: value}}`` in one grouped query.
+
+        The query is the one of the opportunities the user may read (their record rules
+        in its WHERE clause) joined to the competitors and the stages, so that crm_lead
+        is scanned once.
+        """
         ids = tuple(cid for cid in self._origin.ids if cid)
         if not ids:
             return {}
@@ -188,38 +193,43 @@ class CrmCompetitor(models.Model):
         )
         self.env["crm.stage"].flush_model(["is_won"])
         self.flush_model(["lead_ids"])
-        won = SQL("lead.active AND COALESCE(stage.is_won, FALSE)")
+        query = self._lead_query()
+        if query.is_empty():
+            return {}
+        lead = query.table
+        rel = query.join(lead, "id", "crm_competitor_crm_lead_rel", "lead_id", "competitor_ids")
+        stage = query.left_join(lead, "stage_id", "crm_stage", "id", "stage_id")
+        competitor = SQL.identifier(rel, "competitor_id")
+        query.add_where(SQL("%s IN %s", competitor, ids))
+        query.groupby = competitor
+        active = SQL.identifier(lead, "active")
+        is_won = SQL("COALESCE(%s, FALSE)", SQL.identifier(stage, "is_won"))
+        won = SQL("%s AND %s", active, is_won)
         lost = SQL(
-            "NOT lead.active AND COALESCE(lead.probability, 0) = 0"
-            " AND (lead.lost_competitor_id IS NULL OR lead.lost_competitor_id = rel.competitor_id)"
+            "NOT %(active)s AND COALESCE(%(probability)s, 0) = 0"
+            " AND (%(lost_to)s IS NULL OR %(lost_to)s = %(competitor)s)",
+            active=active,
+            probability=SQL.identifier(lead, "probability"),
+            lost_to=SQL.identifier(lead, "lost_competitor_id"),
+            competitor=competitor,
         )
-        query = SQL(
-            """
-            SELECT rel.competitor_id,
-                   COUNT(*),
-                   COUNT(*) FILTER (WHERE lead.active AND NOT COALESCE(stage.is_won, FALSE)),
-                   COUNT(*) FILTER (WHERE %(won)s),
-                   COUNT(*) FILTER (WHERE %(lost)s),
-                   COALESCE(SUM(lead.expected_revenue) FILTER (WHERE %(won)s), 0),
-                   COALESCE(SUM(lead.expected_revenue) FILTER (WHERE %(lost)s), 0)
-              FROM crm_competitor_crm_lead_rel rel
-              JOIN crm_lead lead ON lead.id = rel.lead_id
-         LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
-             WHERE rel.competitor_id IN %(ids)s
-               AND rel.lead_id IN %(leads)s
-          GROUP BY rel.competitor_id
-            """,
-            won=won,
-            lost=lost,
-            ids=ids,
-            leads=self._lead_query().subselect(),
+        revenue = SQL.identifier(lead, "expected_revenue")
+        rows = self.env.execute_query(
+            query.select(
+                competitor,
+                SQL("COUNT(*)"),
+                SQL("COUNT(*) FILTER (WHERE %s AND NOT %s)", active, is_won),
+                SQL("COUNT(*) FILTER (WHERE %s)", won),
+                SQL("COUNT(*) FILTER (WHERE %s)", lost),
+                SQL("COALESCE(SUM(%s) FILTER (WHERE %s), 0)", revenue, won),
+                SQL("COALESCE(SUM(%s) FILTER (WHERE %s), 0)", revenue, lost),
+            )
         )
-        self.env.cr.execute(query)
         return {
             row[0]: dict(
                 zip(("lead_count", "open_count", "won_count", "lost_count", "revenue_won", "revenue_lost"), row[1:])
             )
-            for row in self.env.cr.fetchall()
+            for row in rows
         }
 
     # ---- CONSTRAINTS ----

@@ -101,6 +101,35 @@ class TestCompetitorFigures(CompetitorsCommon):
         self.assertEqual([round(rate, 1) for rate in rates[:3]], [50.0, 33.3, 0.0])
         self.assertEqual(len(rates), 23)
 
+    def test_figures_of_all_competitors_in_one_grouped_query(self):
+        """The list of every competitor with its figures: the figures are one grouped query over
+        the opportunities the user may read, whatever the number of competitors."""
+        fnames = ["lead_count", "won_count", "lost_count", "win_rate", "revenue_won", "revenue_lost"]
+        Competitor = self.env["crm.competitor"].with_user(self.user_salesman)
+        Competitor.search([]).read(fnames)  # warm the caches (access rules, registry)
+        for extra in (0, 20):
+            self.env["crm.competitor"].create(
+                [{"name": f"Extra rival {i}", "company_id": self.company_a.id} for i in range(extra)]
+            )
+            self.env.invalidate_all()
+            # search, access check of the competitors, figures, then the company's currency and its
+            # rounding for the revenues (Monetary)
+            with self.assertQueryCount(5):
+                figures = {row["id"]: row for row in Competitor.search([]).read(fnames)}
+            self.assertEqual(len(figures), 3 + extra)
+            competitors = Competitor.search([])
+            competitors.currency_id.mapped("rounding")
+            competitors.invalidate_recordset(fnames)
+            with self.assertQueryCount(1):
+                self.assertEqual(competitors.read(fnames), list(figures.values()))
+        # the salesman's record rules on opportunities are in that query: Sue's won deal is not his
+        self.assertEqual(
+            [figures[self.rival_1.id][fname] for fname in ("lead_count", "won_count", "lost_count", "win_rate")],
+            [5, 2, 2, 50.0],
+        )
+        rival_sue = self.rival_1.with_user(self.user_salesman_2)
+        self.assertEqual((rival_sue.lead_count, rival_sue.won_count), (1, 1))
+
     def test_analysis_report(self):
         """Win/loss pivot: counts by competitor and outcome, per salesperson visibility."""
         self.env.flush_all()

@@ -1,10 +1,15 @@
 import logging
+from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
+
+from ..tools.mail_sql import add_followers, insert_activities
 
 _logger = logging.getLogger(__name__)
 
@@ -214,11 +219,16 @@ class CrmContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        default_company = self.env["res.company"].browse(self.default_get(["company_id"]).get("company_id"))
-        for vals in vals_list:
-            if not vals.get("code"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or default_company
-                vals["code"] = self._next_code(company or self.env.company)
+        without_code = [vals for vals in vals_list if not vals.get("code")]
+        if without_code:
+            default_company_id = self.default_get(["company_id"]).get("company_id") or self.env.company.id
+            by_company = defaultdict(list)
+            for vals in without_code:
+                by_company[vals.get("company_id") or default_company_id].append(vals)
+            for company_id, company_vals in by_company.items():
+                codes = self._next_codes(self.env["res.company"].browse(company_id), len(company_vals))
+                for vals, code in zip(company_vals, codes, strict=True):
+                    vals["code"] = code
         return super().create(vals_list)
 
     def write(self, vals):
@@ -245,6 +255,31 @@ class CrmContract(models.Model):
     @api.model
     def _next_code(self, company):
         """Next reference from the contract sequence of ``company`` (created on first use)."""
+        return self._next_codes(company, 1)[0]
+
+    @api.model
+    def _next_codes(self, company, count):
+        """``count`` next references from the contract sequence of ``company``, in one query.
+
+        A standard (gap-allowed) sequence is backed by a PostgreSQL sequence named after its id, as
+        ``ir.sequence`` itself names it: its next numbers are drawn at once. A no-gap or dated
+        sequence goes through ``next_by_id`` for each reference.
+        """
+        sequence = self._contract_sequence(company)
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence.next_by_id() for _index in range(count)]
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        return [sequence.get_next_char(number) for number in sorted(number for (number,) in rows)]
+
+    @api.model
+    def _contract_sequence(self, company):
+        """The contract sequence of ``company`` (created on first use)."""
         sequence = (
             self.env["ir.sequence"]
             .sudo()
@@ -264,7 +299,7 @@ class CrmContract(models.Model):
                     }
                 )
             )
-        return sequence.next_by_id()
+        return sequence
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -381,18 +416,38 @@ class CrmContract(models.Model):
         }
 
     def _renew(self, activate=False):
-        """Create the successors of ``self`` (lines copied) and mark ``self`` renewed.
+        """Create the successors of ``self`` (lines copied) in one ``create`` and mark ``self`` renewed.
+
+        The successors are what ``copy()`` would make of each contract, with the dates of the next
+        term (contracts and lines have no translated field to copy).
 
         :param activate: the successors start active (automatic renewal) instead of draft
+        :return: the successors, in the order of ``self``
         """
-        successors = self.env["crm.contract"]
-        for contract in self:
-            defaults = contract._prepare_renewal_defaults()
+        if not self:
+            return self.env["crm.contract"]
+        defaults = [contract._prepare_renewal_defaults() for contract in self]
+        vals_list = self.with_context(active_test=False).copy_data()
+        for vals, default in zip(vals_list, defaults, strict=True):
+            vals.update(default)
             if activate:
-                defaults["state"] = "active"
-            successor = contract.copy(defaults)
-            contract.write({"state": "renewed", "next_contract_id": successor.id})
-            successors |= successor
+                vals["state"] = "active"
+        successors = self.create(vals_list)
+        # one write for the status (tracked, and followed by the lines and the customers), one statement
+        # for the link to each successor (not tracked, nothing depends on it; same company by copy)
+        self.write({"state": "renewed"})
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE crm_contract c SET next_contract_id = s.next_id
+                  FROM unnest(%s::int[], %s::int[]) AS s(id, next_id)
+                 WHERE c.id = s.id
+                """,
+                self.ids,
+                successors.ids,
+            )
+        )
+        self.invalidate_recordset(["next_contract_id"])
         return successors
 
     def _lock_for_cron(self, domain, limit):
@@ -408,19 +463,29 @@ class CrmContract(models.Model):
         Idempotent: a contract leaves the selection in the transaction that processes it
         (state change, ``renewal_notified``), and rows are locked so that two workers never
         handle the same contract.
+
+        Each batch costs the same number of queries whatever its size: the chatter is written in
+        batches (``_crm_log_cron_changes``) instead of by tracking record by record, and the
+        responsibles find their new activities in their activity menu, without an e-mail each.
         """
         today = fields.Date.context_today(self)
+        # no tracking, creation note or auto-subscription record by record (nor the assignment
+        # e-mail of each successor): _crm_log_cron_changes writes the chatter in batches
+        batch_self = self.with_context(tracking_disable=True)
         expired = renewed = notified = 0
         while True:
-            contracts = self._lock_for_cron([("state", "=", "active"), ("date_end", "<", today)], batch_size)
+            contracts = batch_self._lock_for_cron([("state", "=", "active"), ("date_end", "<", today)], batch_size)
             if not contracts:
                 break
             to_renew = contracts.filtered("auto_renew")
-            to_renew._renew(activate=True)
-            (contracts - to_renew).write({"state": "expired"})
-            expired += len(contracts - to_renew)
+            to_expire = contracts - to_renew
+            successors = to_renew._renew(activate=True)
+            to_expire.write({"state": "expired"})
+            batch_self._crm_log_cron_changes(to_expire, to_renew, successors)
+            expired += len(to_expire)
             renewed += len(to_renew)
         while True:
+            # notices in the caller's context: a renewal opportunity, if the company wants one, is logged as usual
             contracts = self._lock_for_cron(
                 [
                     ("state", "=", "active"),
@@ -436,8 +501,136 @@ class CrmContract(models.Model):
             notified += len(contracts)
         _logger.info("Contracts cron: %s expired, %s renewed, %s renewal notices", expired, renewed, notified)
 
+    @api.model
+    def _crm_log_cron_changes(self, expired, renewed, successors):
+        """The chatter of a cron batch, in a few queries: what tracking and creation would log one by one.
+
+        Expired and renewed contracts get their "Status: Active → …" note (the renewed ones naming
+        their successor); each successor gets its creation note and its responsible as follower.
+        """
+        (expired | renewed)._crm_log_state_batch(
+            "active",
+            bodies={
+                contract.id: self.env._("Renewed by %(contract)s", contract=successor.display_name)
+                for contract, successor in zip(renewed, successors, strict=True)
+            },
+        )
+        if not successors:
+            return
+        successors._crm_log_notes(
+            bodies={
+                successor.id: self.env._(
+                    "Created by the automatic renewal of %(contract)s", contract=contract.display_name
+                )
+                for contract, successor in zip(renewed, successors, strict=True)
+            }
+        )
+        successors._crm_subscribe_responsibles()
+
+    def _crm_log_state_batch(self, old_state, bodies=None):
+        """Log the status change of ``self`` from ``old_state`` as one note each, with its tracking value.
+
+        The same note as tracking posts, written for the whole batch by ``_crm_log_notes``.
+        """
+        if not self:
+            return
+        col_info = self.fields_get(["state"], attributes=("string", "type", "selection"))["state"]
+        tracking = self.env["mail.tracking.value"]
+        self._crm_log_notes(
+            bodies=bodies or {},
+            tracking={
+                contract.id: tracking._create_tracking_values(old_state, contract.state, "state", col_info, contract)
+                for contract in self
+            },
+        )
+
+    def _crm_log_notes(self, bodies, tracking=None):
+        """Log a note on each record of ``self`` (and its tracking value), in one statement for the batch.
+
+        The rows ``_message_log_batch`` (then ``mail.tracking.value.create``) would store: an internal
+        note by the current user, its text escaped and stored as the message body field stores it, and
+        no notification; the ORM ``create`` of hundreds of messages costs several times this statement.
+
+        :param dict bodies: ``{record id: text}`` (plain text, escaped here; no text: an empty body)
+        :param dict tracking: ``{record id: values}`` of one ``mail.tracking.value`` per note, as
+            ``_create_tracking_values`` returns them (field, old and new values as text)
+        """
+        if not self:
+            return
+        tracking = tracking or {}
+        Message = self.env["mail.message"].sudo()
+        body_field = Message._fields["body"]
+        author_id, email_from = self._message_compute_author(None, None, raise_on_email=False)
+        values = [
+            (
+                record.id,
+                body_field.convert_to_column(escape(bodies.get(record.id, "")), Message) or "",
+                tracking.get(record.id, {}),
+            )
+            for record in self
+        ]
+        now = self.env.cr.now()
+        self.env.execute_query(
+            SQL(
+                """
+                WITH notes AS (
+                    INSERT INTO mail_message (model, res_id, message_type, subtype_id, author_id, email_from,
+                                              reply_to, message_id, body, is_internal, email_add_signature, date,
+                                              create_uid, write_uid, create_date, write_date)
+                    SELECT %(model)s, m.res_id, 'notification', %(subtype_id)s, %(author_id)s, %(email_from)s,
+                           %(reply_to)s, %(message_id)s, m.body, TRUE, FALSE, %(date)s,
+                           %(uid)s, %(uid)s, %(now)s, %(now)s
+                      FROM unnest(%(res_ids)s::int[], %(bodies)s::text[]) WITH ORDINALITY AS m(res_id, body, seq)
+                     ORDER BY m.seq
+                    RETURNING id, res_id
+                )
+                INSERT INTO mail_tracking_value (field_id, mail_message_id, old_value_char, new_value_char,
+                                                 create_uid, write_uid, create_date, write_date)
+                SELECT t.field_id, n.id, t.old_value, t.new_value, %(uid)s, %(uid)s, %(now)s, %(now)s
+                  FROM notes n
+                  JOIN unnest(%(tracked_ids)s::int[], %(field_ids)s::int[], %(old_values)s::varchar[],
+                              %(new_values)s::varchar[]) AS t(res_id, field_id, old_value, new_value)
+                    ON t.res_id = n.res_id
+                 ORDER BY n.id
+                """,
+                model=self._name,
+                subtype_id=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                author_id=author_id,
+                email_from=email_from,
+                reply_to=self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
+                message_id=generate_tracking_message_id("message-notify"),
+                date=fields.Datetime.now(),
+                uid=self.env.uid,
+                now=now,
+                res_ids=[res_id for res_id, _body, _tracking in values],
+                bodies=[body for _res_id, body, _tracking in values],
+                tracked_ids=[res_id for res_id, _body, track in values if track],
+                field_ids=[track["field_id"] for _res_id, _body, track in values if track],
+                old_values=[track.get("old_value_char") for _res_id, _body, track in values if track],
+                new_values=[track.get("new_value_char") for _res_id, _body, track in values if track],
+            )
+        )
+        self.env["mail.message"].invalidate_model()
+        self.env["mail.tracking.value"].invalidate_model()
+        self.invalidate_recordset(["message_ids"])
+
+    def _crm_subscribe_responsibles(self):
+        """Make each contract's (active) responsible a follower, in one statement for the batch."""
+        add_followers(
+            self.env,
+            self._name,
+            [(contract.id, contract.user_id.id) for contract in self if contract.user_id.active],
+        )
+
     def _send_renewal_notice(self):
-        """One 'Renewal Due' activity per contract (and a renewal opportunity if the company wants one)."""
+        """One 'Renewal due' activity per contract (and a renewal opportunity if the company wants one).
+
+        The activities are inserted in one statement with the values ``mail.activity.create`` would
+        store, their assignees following the contracts (``tools.mail_sql.insert_activities``, shared with
+        the follow-up cron of the accounts); the summaries are translated and filled in here, with the
+        contracts' display names computed in batch. The responsible is not sent an e-mail for each (as
+        with ``mail_activity_quick_update``): he finds them in his activities.
+        """
         activity_type = self.env.ref("crm_extended.mail_activity_type_crm_contract_renewal")
         existing = self.env["mail.activity"]._read_group(
             [
@@ -448,34 +641,35 @@ class CrmContract(models.Model):
             ["res_id"],
         )
         already = {res_id for (res_id,) in existing}
-        model_id = self.env["ir.model"]._get_id(self._name)
-        vals_list = []
+        activities = []
         for contract in self:
             user = contract.user_id or contract.team_id.user_id
             if contract.id in already or not user:
                 continue
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": contract.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": user.id,
-                    "date_deadline": contract.date_end,
-                    "summary": self.env._(
-                        "Renewal due: %(contract)s ends on %(date)s",
-                        contract=contract.display_name,
-                        date=contract.date_end,
-                    ),
-                }
+            summary = self.env._(
+                "Renewal due: %(contract)s ends on %(date)s",
+                contract=contract.display_name,
+                date=contract.date_end,
             )
-        if vals_list:
-            self.env["mail.activity"].create(vals_list)
+            activities.append((contract.id, contract.display_name, user.id, contract.date_end, summary))
+        if activities:
+            insert_activities(
+                self.env,
+                self._name,
+                activity_type,
+                SQL(
+                    "SELECT * FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::date[], %s::varchar[])",
+                    *(list(column) for column in zip(*activities, strict=True)),
+                ),
+            )
         self.filtered(
             lambda c: c.company_id.crm_contract_renewal_lead and not c.renewal_lead_id
         )._create_renewal_leads()
-        self.write({"renewal_notified": True})
+        self.with_context(tracking_disable=True).write({"renewal_notified": True})
 
     def _create_renewal_leads(self):
+        if not self:  # an empty create would still run the create hooks of other modules
+            return
         vals_list = []
         for contract in self:
             company = contract.company_id

@@ -10,7 +10,8 @@ from odoo.fields import Command
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
-from ..tools.standardise import normalise_name, phone_key, vat_key
+from ..tools.mail_sql import insert_activities
+from ..tools.standardise import partner_keys
 
 _logger = logging.getLogger(__name__)
 
@@ -101,14 +102,17 @@ class ResPartner(models.Model):
     )
     duplicate_partner_count = fields.Integer("Duplicate Count", compute="_compute_duplicate_partner_ids")
     # normalised keys for duplicate detection (btree indexes, see init())
-    crm_name_key = fields.Char("Company Name Key", compute="_compute_crm_keys", store=True, copy=False)
-    crm_city_key = fields.Char("City Key", compute="_compute_crm_keys", store=True, copy=False)
-    crm_vat_key = fields.Char("Tax ID Key", compute="_compute_crm_keys", store=True, copy=False, index="btree_not_null")
+    # (precomputed: computed with the other values before the INSERT, not updated after it)
+    crm_name_key = fields.Char("Company Name Key", compute="_compute_crm_keys", store=True, precompute=True, copy=False)
+    crm_city_key = fields.Char("City Key", compute="_compute_crm_keys", store=True, precompute=True, copy=False)
+    crm_vat_key = fields.Char(
+        "Tax ID Key", compute="_compute_crm_keys", store=True, precompute=True, copy=False, index="btree_not_null"
+    )
     crm_phone_key = fields.Char(
-        "Phone Key", compute="_compute_crm_keys", store=True, copy=False, index="btree_not_null"
+        "Phone Key", compute="_compute_crm_keys", store=True, precompute=True, copy=False, index="btree_not_null"
     )
     crm_mobile_key = fields.Char(
-        "Mobile Key", compute="_compute_crm_keys", store=True, copy=False, index="btree_not_null"
+        "Mobile Key", compute="_compute_crm_keys", store=True, precompute=True, copy=False, index="btree_not_null"
     )
 
     last_reminder_date = fields.Date(
@@ -146,26 +150,32 @@ class ResPartner(models.Model):
             partner.customer_since = first_starts.get(partner._origin, False)
 
     def _compute_contract_figures(self):
-        company = self.env.company
+        # an account without contracts (or a user who may not see them) gets no currency: its smart
+        # button is hidden, and neither the company nor its currency has to be read for the form
         if not self.env["crm.contract"].has_access("read"):
             self.contract_count = 0
             self.contract_amount_yearly = 0.0
-            self.contract_currency_id = company.currency_id
+            self.contract_currency_id = False
             return
-        counts = dict(
-            self.env["crm.contract"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
-        )
+        company = self.env.company
+        # one grouped query: every contract counts, only the active ones' yearly value adds up
+        counts = defaultdict(int)
         yearly = defaultdict(float)
-        for partner, currency, amount in self.env["crm.contract"]._read_group(
-            [("partner_id", "in", self.ids), ("state", "=", "active")],
-            ["partner_id", "currency_id"],
-            ["amount_yearly:sum"],
+        today = None
+        for partner, state, currency, count, amount in self.env["crm.contract"]._read_group(
+            [("partner_id", "in", self.ids)],
+            ["partner_id", "state", "currency_id"],
+            ["__count", "amount_yearly:sum"],
         ):
-            yearly[partner] += currency._convert(amount, company.currency_id, company, fields.Date.context_today(self))
+            counts[partner] += count
+            if state == "active":
+                today = today or fields.Date.context_today(self)
+                yearly[partner] += currency._convert(amount, company.currency_id, company, today)
         for partner in self:
-            partner.contract_count = counts.get(partner._origin, 0)
+            count = counts.get(partner._origin, 0)
+            partner.contract_count = count
+            partner.contract_currency_id = company.currency_id if count else False
             partner.contract_amount_yearly = yearly.get(partner._origin, 0.0)
-            partner.contract_currency_id = company.currency_id
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_contracts(self):
@@ -228,11 +238,11 @@ class ResPartner(models.Model):
         default_country = self.env.company.country_id
         for partner in self:
             country = partner.country_id or partner.company_id.country_id or default_country
-            partner.crm_name_key = normalise_name(partner.name) if partner.is_company else False
-            partner.crm_city_key = normalise_name(partner.city)
-            partner.crm_vat_key = vat_key(partner.vat)
-            partner.crm_phone_key = phone_key(partner.phone, country)
-            partner.crm_mobile_key = phone_key(partner.mobile, country)
+            partner.update(
+                partner_keys(
+                    partner.name, partner.is_company, partner.city, partner.vat, partner.phone, partner.mobile, country
+                )
+            )
 
     @api.depends("customer_tier", "parent_id")
     def _compute_contact_cadence_days(self):
@@ -277,7 +287,9 @@ class ResPartner(models.Model):
         works in; contacts of the same commercial entity are not duplicates of each other.
         ``partner_ids`` restricts the partners looked at (None: all active partners).
         """
-        src_filter = SQL("src.active") if partner_ids is None else SQL("src.id = ANY(%s)", list(partner_ids))
+        if partner_ids is not None:
+            return self._crm_duplicate_pairs_query_of(partner_ids)
+        src_filter = SQL("src.active")
         branches = [
             SQL(
                 "SELECT src.id AS partner_id, dup.id AS duplicate_id FROM res_partner src "
@@ -309,6 +321,40 @@ class ResPartner(models.Model):
                AND (dup.company_id IS NULL OR dup.company_id = ANY(%(company_ids)s))
             """,
             branches=SQL(" UNION ").join(branches),
+            company_ids=self.env.companies.ids,
+        )
+
+    def _crm_duplicate_pairs_query_of(self, partner_ids):
+        """:meth:`_crm_duplicate_pairs_query` for a few given partners (a form, a page).
+
+        The same matches, each key of each partner looked up in its index (a lateral
+        subquery): far cheaper to plan than one join of res_partner to itself per key,
+        which only pays off when all partners are compared.
+        """
+        lookups = [
+            SQL("SELECT d.id FROM res_partner d WHERE d.%s = src.%s", SQL.identifier(dup_col), SQL.identifier(src_col))
+            for src_col, dup_col in self._crm_duplicate_key_pairs
+        ]
+        lookups.append(
+            SQL(
+                "SELECT d.id FROM res_partner d"
+                " WHERE d.crm_name_key = src.crm_name_key AND d.crm_city_key = src.crm_city_key"
+            )
+        )
+        return SQL(
+            """
+            SELECT src.id AS partner_id, dup.id AS duplicate_id
+              FROM res_partner src
+             CROSS JOIN LATERAL (%(lookups)s) found
+              JOIN res_partner dup ON dup.id = found.id
+             WHERE src.id = ANY(%(partner_ids)s)
+               AND dup.id != src.id
+               AND dup.active
+               AND COALESCE(dup.commercial_partner_id, dup.id) != COALESCE(src.commercial_partner_id, src.id)
+               AND (dup.company_id IS NULL OR dup.company_id = ANY(%(company_ids)s))
+            """,
+            lookups=SQL(" UNION ALL ").join(lookups),
+            partner_ids=list(partner_ids),
             company_ids=self.env.companies.ids,
         )
 
@@ -566,6 +612,16 @@ class ResPartner(models.Model):
         workers running at once never remind the same account twice: the second one skips
         locked rows, or fails to serialise and is retried. Safe to run twice a day.
 
+        Set-based, as the claim: one statement claims the accounts and inserts their activities
+        with the values ``mail.activity.create`` would store (the account's display name as
+        document name — its stored ``complete_name``, accounts being named without address or
+        e-mail —, the salesperson's time zone, the translated summary); a second one makes each
+        salesperson follow his accounts, and each salesperson is told of his new activities, as
+        ``create`` does (``tools.mail_sql.insert_activities``, shared with the contract cron). The
+        salesperson is not e-mailed for each activity (as with ``mail_activity_quick_update``): he
+        finds them in his activities.
+        The ORM ``create`` of tens of thousands of activities costs several times the whole SQL.
+
         :return: the activities created
         """
         activity_type = self.env.ref("crm_extended.mail_activity_type_crm_follow_up", raise_if_not_found=False)
@@ -573,49 +629,50 @@ class ResPartner(models.Model):
             return self.env["mail.activity"]
         self.env.flush_all()
         today = fields.Date.context_today(self)
-        rows = self.env.execute_query(
-            SQL(
-                """
-                WITH due AS (
-                    SELECT p.id
-                      FROM res_partner p
-                      JOIN res_users u ON u.id = p.user_id AND u.active
-                     WHERE p.active AND p.parent_id IS NULL AND p.next_contact_date <= %(today)s
-                       AND (p.company_id IS NULL OR EXISTS (
-                            SELECT 1 FROM res_company_users_rel cu WHERE cu.user_id = p.user_id AND cu.cid = p.company_id
-                       ))
-                       AND NOT EXISTS (
-                            SELECT 1 FROM mail_activity a
-                             WHERE a.res_model = 'res.partner' AND a.res_id = p.id
-                               AND a.activity_type_id = %(type_id)s AND a.active
-                       )
-                     ORDER BY p.id
-                       FOR NO KEY UPDATE OF p SKIP LOCKED
-                )
+        placeholder = "%(account)s"
+        claim = SQL(
+            """
+            WITH due AS (
+                SELECT p.id
+                  FROM res_partner p
+                  JOIN res_users u ON u.id = p.user_id AND u.active
+                 WHERE p.active AND p.parent_id IS NULL AND p.next_contact_date <= %(today)s
+                   AND (p.company_id IS NULL OR EXISTS (
+                        SELECT 1 FROM res_company_users_rel cu WHERE cu.user_id = p.user_id AND cu.cid = p.company_id
+                   ))
+                   AND NOT EXISTS (
+                        SELECT 1 FROM mail_activity a
+                         WHERE a.res_model = 'res.partner' AND a.res_id = p.id
+                           AND a.activity_type_id = %(type_id)s AND a.active
+                   )
+                 ORDER BY p.id
+                   FOR NO KEY UPDATE OF p SKIP LOCKED
+            ), claimed AS (
                 UPDATE res_partner p SET last_reminder_date = %(today)s
                   FROM due WHERE p.id = due.id
-                RETURNING p.id, p.user_id, p.name
-                """,
-                today=today,
-                type_id=activity_type.id,
+                RETURNING p.id, p.user_id, p.name, p.complete_name
             )
+            """,
+            today=today,
+            type_id=activity_type.id,
         )
-        self.invalidate_model(["last_reminder_date"])
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        vals_list = [
-            {
-                "res_model_id": model_id,
-                "res_id": partner_id,
-                "activity_type_id": activity_type.id,
-                "user_id": user_id,
-                "date_deadline": today,
-                "summary": self.env._("Follow up with %(account)s", account=name),
-            }
-            for partner_id, user_id, name in rows
-        ]
-        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
-        _logger.info("Follow-up reminders: %s activities created", len(activities))
-        return activities
+        activities = SQL(
+            """
+            SELECT c.id, COALESCE(c.complete_name, c.name), c.user_id, %(today)s::date,
+                   replace(%(summary)s, %(placeholder)s, COALESCE(c.name, ''))
+              FROM claimed c
+            """,
+            today=today,
+            # the translated summary, its account name filled in by the statement
+            summary=self.env._("Follow up with %(account)s", account=placeholder),
+            placeholder=placeholder,
+        )
+        rows = insert_activities(self.env, self._name, activity_type, activities, with_clause=claim)
+        self.invalidate_model()
+        if not rows:
+            return self.env["mail.activity"]
+        _logger.info("Follow-up reminders: %s activities created", len(rows))
+        return self.env["mail.activity"].browse(activity_id for activity_id, _partner_id, _user_id in rows)
 
     @api.model
     def _cron_crm_customer_tiers(self):

@@ -150,3 +150,71 @@ class TestAccountFollowUp(CrmSuiteCommon):
             self.Partner._crm_create_follow_up_activities()
         self.assertFalse(self._follow_ups(orphan))
         self.assertFalse(self._follow_ups(foreign), "the salesperson could not open the account")
+
+
+@tagged("post_install", "-at_install")
+class TestAccountFollowUpQueries(CrmSuiteCommon):
+    """The reminders cron creates its activities in a number of queries that does not depend on their count."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.follow_up_type = cls.env.ref("crm_extended.mail_activity_type_crm_follow_up")
+        cls.batch = 0
+
+    def _due_accounts(self, count):
+        """``count`` accounts last contacted on 2026-01-01 (due on 2026-04-01), the two salesmen taking turns.
+
+        The first is a person whose display name is not his bare name ("Company, Person")."""
+        self.batch += 1
+        users = self.user_salesman, self.user_salesman_2
+        return self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Due Account {self.batch}-{index}",
+                    "is_company": index > 0,
+                    "company_name": "Workshop Ltd" if index == 0 else False,
+                    "user_id": users[index % 2].id,
+                    "company_id": self.company_a.id,
+                    "last_contact_date": date(2026, 1, 1),
+                }
+                for index in range(count)
+            ]
+        )
+
+    def _cron_queries(self):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        with freeze_time("2026-04-01 08:00:00"):
+            self.env["res.partner"]._cron_crm_follow_up_reminders()
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+            self.env.flush_all()
+        queries = self.env.cr.sql_log_count - before
+        self.env.invalidate_all()
+        return queries
+
+    def test_query_count_does_not_grow(self):
+        self._due_accounts(1)
+        self._cron_queries()  # warm-up
+        self._due_accounts(2)
+        small = self._cron_queries()
+        accounts = self._due_accounts(20)
+        large = self._cron_queries()
+        self.assertEqual(large, small, "20 reminders cost the queries of 2")
+
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", accounts.ids)]
+        )
+        self.assertEqual(len(activities), 20)
+        self.assertEqual(accounts[0].display_name, f"Workshop Ltd, {accounts[0].name}")
+        for account in accounts:
+            activity = activities.filtered(lambda a, p=account: a.res_id == p.id)
+            self.assertEqual(activity.activity_type_id, self.follow_up_type)
+            self.assertEqual(activity.user_id, account.user_id)
+            self.assertEqual(activity.summary, f"Follow up with {account.name}")
+            self.assertEqual(activity.res_name, account.display_name)
+            self.assertEqual(activity.date_deadline, date(2026, 4, 1))
+            self.assertIn(account.user_id.partner_id, account.message_partner_ids, "the salesperson follows it")
+            self.assertIn(activity, self.env["mail.activity"].with_user(account.user_id).search([]))

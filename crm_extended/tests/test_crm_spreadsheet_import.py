@@ -446,6 +446,30 @@ class TestCrmSpreadsheetImportDryRun(TestCrmSpreadsheetImportCommon):
         self.assertEqual(len(partner), 1)
         self.assertEqual(partner.city, "Jurmala")
 
+    def test_created_accounts_store_the_keys_res_partner_computes(self):
+        """The import stores the duplicate keys it matched with; they are those res.partner computes."""
+        rows = [row for row in self.rows if row[0] != "Bad Mail"]
+        self._wizard(make_xlsx(rows)).action_import()
+        account = self.Partner.search([("vat", "=", "NL123"), ("parent_id", "=", False)])
+        self.assertEqual(len(account), 1)
+        accounts = account | account.child_ids
+        key_fnames = ["crm_name_key", "crm_city_key", "crm_vat_key", "crm_phone_key", "crm_mobile_key"]
+        stored = accounts.read(key_fnames)
+        self.assertEqual((stored[0]["crm_name_key"], stored[0]["crm_vat_key"]), ("new co", "NL123"))
+        for fname in key_fnames:
+            self.env.add_to_compute(self.Partner._fields[fname], accounts)
+        accounts.flush_recordset()
+        self.assertEqual(accounts.read(key_fnames), stored)
+
+    def test_international_number_with_trunk_prefix_matches(self):
+        """Unformatted numbers are compared by their E.164 key: +44 020 … is the account's +44 20 …"""
+        self.env.company.crm_standardise_phone = False
+        existing = self.Partner.create({"name": "London Ltd", "is_company": True, "phone": "+44 20 7946 0000"})
+        wizard = self._wizard(make_xlsx([["Company", "Phone"], ["London Limited", "+44 020 7946 0000"]]))
+        wizard.action_dry_run()
+        self.assertEqual(self._outcomes(wizard), {2: "update"})
+        self.assertEqual(wizard.line_ids.partner_id, existing)
+
     def test_error_report_xlsx(self):
         wizard = self._wizard(make_xlsx(self.rows))
         wizard.action_dry_run()

@@ -133,6 +133,17 @@ def phone_key(value, country):
     return digits if len(digits.lstrip("+")) >= 6 else False
 
 
+def partner_keys(name, is_company, city, vat, phone, mobile, country):
+    """The duplicate-detection keys of a res.partner (its ``crm_*_key`` fields) from its values."""
+    return {
+        "crm_name_key": normalise_name(name) if is_company else False,
+        "crm_city_key": normalise_name(city),
+        "crm_vat_key": vat_key(vat),
+        "crm_phone_key": phone_key(phone, country),
+        "crm_mobile_key": phone_key(mobile, country),
+    }
+
+
 def standardise_values(records, vals, company, spec):
     """Return a copy of ``vals`` standardised for ``records``' model.
 

@@ -21,7 +21,7 @@ from odoo.tools import SQL, email_normalize, plaintext2html
 
 from ..tools.import_headers import normalise_header, synonym_index
 from ..tools.spreadsheet_reader import CALAMINE, ENGINES, OPENPYXL, SpreadsheetError, open_spreadsheet
-from ..tools.standardise import phone_key, vat_key
+from ..tools.standardise import partner_keys
 from ..tools.xlsx import write_xlsx
 from .crm_spreadsheet_import_mapping import column_letter
 
@@ -150,8 +150,6 @@ TEMPLATES = {
         ],
     ),
 }
-_INTERNATIONAL_RE = re.compile(r"^\+\d[\d -]*$")
-_NOT_PHONE_DIGIT_RE = re.compile(r"[^\d+]")
 _SPACES_RE = re.compile(r"[\s\u00a0\u202f']+")
 
 
@@ -898,13 +896,16 @@ class CrmSpreadsheetImport(models.TransientModel):
         )
 
     def _iter_line_batches(self, outcomes):
-        """Lines in batches, dropped from the cache once written: memory stays flat."""
+        """Lines in batches; after each batch, what it wrote is flushed and dropped from the cache.
+
+        The records a batch creates would otherwise stay in the ORM cache (about 5 kB each):
+        memory would grow with the file instead of staying flat.
+        """
         line_ids = self._lines(outcomes).ids
         Line = self.env["crm.spreadsheet.import.line"]
         for start in range(0, len(line_ids), BATCH_SIZE):
-            lines = Line.browse(line_ids[start : start + BATCH_SIZE])
-            yield lines
-            lines.invalidate_recordset(["values", "raw_values", "message"])
+            yield Line.browse(line_ids[start : start + BATCH_SIZE])
+            self.env.invalidate_all()
 
     def _write_partners(self):
         company = self.env.company
@@ -1181,30 +1182,23 @@ def _account_keys(vals, country):
     """Matching keys of an account row: VAT, e-mail, phones; the name only when none of them exists.
 
     The same normalised keys as the duplicate detection of res.partner
-    (``crm_vat_key``, ``email_normalized``, ``crm_phone_key`` / ``crm_mobile_key``).
+    (``crm_vat_key``, ``email_normalized``, ``crm_phone_key`` / ``crm_mobile_key``), from the same function.
     """
+    crm_keys = partner_keys(
+        vals.get("name"), True, vals.get("city"), vals.get("vat"), vals.get("phone"), vals.get("mobile"), country
+    )
     keys = []
-    vat = vat_key(vals.get("vat"))
-    if vat:
-        keys.append(("vat", vat))
+    if crm_keys["crm_vat_key"]:
+        keys.append(("vat", crm_keys["crm_vat_key"]))
     email = _email_key(vals.get("email"))
     if email:
         keys.append(("email", email))
-    for fname in ("phone", "mobile"):
-        phone = _phone_key(vals.get(fname), country)
-        if phone:
-            keys.append(("phone", phone))
+    for fname in ("crm_phone_key", "crm_mobile_key"):
+        if crm_keys[fname]:
+            keys.append(("phone", crm_keys[fname]))
     if vals.get("name") and not keys:
         keys.append(("name", vals["name"]))
     return keys
-
-
-def _phone_key(value, country):
-    """``phone_key`` of res.partner; a number already in international format is not parsed again."""
-    if value and _INTERNATIONAL_RE.match(value):
-        digits = _NOT_PHONE_DIGIT_RE.sub("", value)
-        return digits if len(digits) > 6 else False
-    return phone_key(value, country)
 
 
 def _email_key(value):

@@ -425,55 +425,168 @@ class CrmMarketingList(models.Model):
 
         :param effective: leave out members of the suppression lists, archived records and, for lists
             that check consent (and when ``consent`` is set), records without a valid e-mail,
-            blacklisted or opted-out addresses and duplicate addresses (the lowest id is kept).
+            blacklisted or opted-out addresses and duplicate addresses (see :meth:`_shadowed_members_sql`).
         :param visible: only members the current user may read (record rules and companies).
         """
         model = self.env[member_model]
         rel, column, _fname = MEMBER_RELATIONS[member_model]
-        conditions = [SQL("r.list_id IN %s", tuple(self.ids) or (None,))]
-        if visible:
-            conditions.append(SQL("r.%s IN %s", SQL.identifier(column), model._search([]).subselect()))
-        members = SQL(
-            "SELECT r.list_id, r.%s AS member_id FROM %s r WHERE %s",
+        if not effective:
+            conditions = [SQL("r.list_id IN %s", tuple(self.ids) or (None,))]
+            if visible:
+                conditions.append(SQL("r.%s IN %s", SQL.identifier(column), model._search([]).subselect()))
+            return SQL(
+                "SELECT r.list_id, r.%s AS member_id FROM %s r WHERE %s",
+                SQL.identifier(column),
+                SQL.identifier(rel),
+                SQL(" AND ").join(conditions),
+            )
+        # One scan of the member table: the consent conditions and, when ``visible``, the record rules
+        # are the WHERE of the member model's own query, joined with the list's reachable memberships.
+        parts = []
+        for check_consent, lists in self._split_by_consent(consent):
+            member_model_env = model.with_context(active_test=True)
+            if not visible:
+                member_model_env = member_model_env.sudo()
+            query = member_model_env._search(lists._effective_member_domain(member_model, check_consent, rel=False))
+            member_id = SQL.identifier(query.table, "id")
+            query.add_join(
+                "JOIN",
+                "r",
+                SQL("(%s)", lists._membership_pairs_sql(member_model, check_consent)),
+                SQL("r.member_id = %s", member_id),
+            )
+            parts.append(SQL("(%s)", query.select(SQL("r.list_id"), SQL("%s AS member_id", member_id))))
+        if not parts:
+            return SQL("SELECT NULL::int AS list_id, NULL::int AS member_id WHERE FALSE")
+        return SQL(" UNION ALL ").join(parts)
+
+    def _split_by_consent(self, consent=True):
+        """Yield ``(check_consent, lists)``: the lists of ``self`` that check consent, then the others."""
+        checked = self.filtered("exclude_opted_out") if consent else self.browse()
+        for check_consent, lists in ((True, checked), (False, self - checked)):
+            if lists:
+                yield check_consent, lists
+
+    def _effective_member_domain(self, member_model, check_consent, rel=True):
+        """Domain of the records of ``member_model`` reachable through the lists ``self``, which all check
+        consent or all do not: active, with ``rel``, members of one of the lists that are neither
+        suppressed by it nor hidden by a duplicate address; with ``check_consent``, a valid address
+        neither blacklisted nor opted out. Everything is a condition on the member table itself, so that
+        the search of the member model scans it once."""
+        domain = [("active", "=", True)]
+        if rel:
+            members = SQL("(SELECT p.member_id FROM (%s) p)", self._membership_pairs_sql(member_model, check_consent))
+            domain.append(("id", "in", members))
+        if check_consent:
+            domain += [
+                ("email_normalized", "!=", False),
+                ("email_normalized", "not in", SQL("(SELECT b.email FROM mail_blacklist b WHERE b.active)")),
+                (
+                    "email_normalized",
+                    "not in",
+                    SQL(
+                        """(SELECT mc.email_normalized FROM mailing_subscription ms
+                              JOIN mailing_contact mc ON mc.id = ms.contact_id
+                             WHERE ms.opt_out AND mc.email_normalized IS NOT NULL)"""
+                    ),
+                ),
+            ]
+        return domain
+
+    def _membership_pairs_sql(self, member_model, check_consent):
+        """SQL selecting ``(list_id, member_id)``: the memberships of the lists ``self`` but those hidden
+        by their suppression lists and, with ``check_consent``, by a duplicate address. The hidden ones
+        are few next to the members and are excluded by a hashed ``NOT IN``, which the planner cannot
+        turn into a nested loop over the list's members whatever its estimates of a freshly filled list
+        (a correlated ``NOT EXISTS`` can be, and then costs the square of the list's size)."""
+        rel, column, _fname = MEMBER_RELATIONS[member_model]
+        ids = tuple(self.ids)
+        hidden = [
+            SQL(
+                """SELECT s.list_id, sr.%s FROM crm_marketing_list_suppression_rel s
+                     JOIN %s sr ON sr.list_id = s.suppression_list_id
+                    WHERE s.list_id IN %s""",
+                SQL.identifier(column),
+                SQL.identifier(rel),
+                ids,
+            ),
+        ]
+        if check_consent:
+            hidden.append(self._shadowed_members_sql(member_model))
+        return SQL(
+            "SELECT r.list_id, r.%s AS member_id FROM %s r WHERE r.list_id IN %s AND (r.list_id, r.%s) NOT IN (%s)",
             SQL.identifier(column),
             SQL.identifier(rel),
-            SQL(" AND ").join(conditions),
+            ids,
+            SQL.identifier(column),
+            SQL(" UNION ALL ").join(hidden),
         )
-        if not effective:
-            return members
+
+    def _shadowed_members_sql(self, member_model):
+        """SQL selecting ``(list_id, member_id)``: members of the lists ``self`` whose address is also the
+        address of another active, unsuppressed member of the same list with a lower id that the current
+        user may read. That member alone receives the current user's mailings: one address, one message,
+        and an address is never lost to a record the sender cannot see.
+
+        Only addresses that appear more than once in the member table are looked at: an address equal to
+        the previous one in address order (read from the index on ``email_normalized``, no sort, no hash)
+        drives index lookups of its records, their memberships and suppressions, so a table without
+        duplicate addresses costs one index scan here. ``OFFSET 0`` keeps each lookup a lookup (the
+        planner would otherwise start from the list's members whenever the statistics of a freshly
+        filled list are not analyzed yet); comparing with the previous address (rather than ``HAVING
+        COUNT(*) > 1``, estimated at a third of all addresses) keeps the estimated cost low enough not
+        to trigger JIT compilation."""
+        model = self.env[member_model].with_context(active_test=True)
+        table = SQL.identifier(model._table)
+        rel, column, _fname = MEMBER_RELATIONS[member_model]
+        # the lower member, as the member model's own query: record rules (and active) on the same scan
+        readable = model._search([])
+        lower_id = SQL.identifier(readable.table, "id")
         return SQL(
-            """SELECT e.list_id, e.member_id FROM (
-                 SELECT m.list_id, m.member_id, l.exclude_opted_out AND %(consent)s AS check_consent,
-                        ROW_NUMBER() OVER (PARTITION BY m.list_id, t.email_normalized ORDER BY m.member_id) AS email_rank
-                   FROM (%(members)s) m
-                   JOIN crm_marketing_list l ON l.id = m.list_id
-                   JOIN %(table)s t ON t.id = m.member_id
-                  WHERE t.active
-                    AND NOT EXISTS (
-                        SELECT 1 FROM crm_marketing_list_suppression_rel s
-                          JOIN %(rel)s sr ON sr.list_id = s.suppression_list_id
-                         WHERE s.list_id = m.list_id AND sr.%(column)s = m.member_id)
-                    AND (NOT (l.exclude_opted_out AND %(consent)s) OR (
-                        t.email_normalized IS NOT NULL
-                        AND NOT EXISTS (
-                            SELECT 1 FROM mail_blacklist b WHERE b.active AND b.email = t.email_normalized)
-                        AND NOT EXISTS (
-                            SELECT 1 FROM mailing_subscription ms
-                              JOIN mailing_contact mc ON mc.id = ms.contact_id
-                             WHERE ms.opt_out AND mc.email_normalized = t.email_normalized)))
-               ) e
-              WHERE NOT e.check_consent OR e.email_rank = 1""",
-            consent=bool(consent),
-            members=members,
-            table=SQL.identifier(model._table),
-            rel=SQL.identifier(rel),
+            """SELECT rm.list_id, rm.%(column)s
+                 FROM (SELECT DISTINCT a.email_normalized FROM (
+                        SELECT d.email_normalized,
+                               LAG(d.email_normalized) OVER (ORDER BY d.email_normalized) AS previous
+                          FROM %(table)s d WHERE d.email_normalized IS NOT NULL) a
+                        WHERE a.email_normalized = a.previous) dup
+                CROSS JOIN LATERAL (
+                        SELECT m.id, m.email_normalized FROM %(table)s m
+                         WHERE m.email_normalized = dup.email_normalized OFFSET 0) m
+                CROSS JOIN LATERAL (
+                        SELECT rm.list_id, rm.%(column)s FROM %(rel)s rm
+                         WHERE rm.%(column)s = m.id AND rm.list_id IN %(ids)s OFFSET 0) rm
+                WHERE EXISTS (
+                        SELECT 1 FROM %(readable_from)s
+                         WHERE %(readable_where)s
+                           AND %(lower_email)s = m.email_normalized AND %(lower_id)s < m.id
+                           AND EXISTS (
+                                SELECT 1 FROM %(rel)s rk
+                                 WHERE rk.list_id = rm.list_id AND rk.%(column)s = %(lower_id)s OFFSET 0)
+                           AND NOT EXISTS (
+                                SELECT 1 FROM crm_marketing_list_suppression_rel s
+                                  JOIN %(rel)s sr ON sr.list_id = s.suppression_list_id
+                                 WHERE s.list_id = rm.list_id AND sr.%(column)s = %(lower_id)s OFFSET 0)
+                        OFFSET 0)""",
             column=SQL.identifier(column),
+            rel=SQL.identifier(rel),
+            table=table,
+            ids=tuple(self.ids),
+            readable_from=readable.from_clause,
+            readable_where=readable.where_clause if readable.where_clause.code else SQL("TRUE"),
+            lower_id=lower_id,
+            lower_email=SQL.identifier(readable.table, "email_normalized"),
         )
 
     def _refresh_members(self):
         """Make the members of the dynamic list ``self`` the records its filter gives the current user.
 
-        One INSERT of the new members and one DELETE of the gone ones, in the current transaction.
+        One statement: the filter's query (record rules and companies of the current user applied by
+        ``_search``) is evaluated once, the list's members read once, both into materialized CTEs, and
+        one FULL JOIN of the two gives the difference; then only the members that left are deleted and
+        only the new ones inserted, so a refresh that changes little writes little. A FULL JOIN can only
+        be hashed or merged, never run as a nested loop, whatever the planner estimates (it cannot
+        estimate a user's filter well, and a nested anti-join against the relation being filled by the
+        same statement would be quadratic).
         Return ``(added, removed)``.
         """
         self.ensure_one()
@@ -485,27 +598,35 @@ class CrmMarketingList(models.Model):
         rel, column, _fname = MEMBER_RELATIONS[self.member_model]
         query = model._search(expression.AND([domain, self._company_domain()]))
         self.env.flush_all()
-        # two refreshes of the same list (a button and the cron) run one after the other
+        # two refreshes of the same list (a button and the cron) run one after the other: the second
+        # one's statement starts after the first committed, so its snapshot sees the first one's rows
+        # and its INSERT cannot collide with them
         self.env.execute_query(SQL("SELECT id FROM crm_marketing_list WHERE id = %s FOR NO KEY UPDATE", self.id))
-        self.env.execute_query(
+        # all parts of a statement see the same snapshot: the members as they were before it
+        [(added, removed)] = self.env.execute_query(
             SQL(
-                "INSERT INTO %s (list_id, %s) %s ON CONFLICT DO NOTHING",
-                SQL.identifier(rel),
-                SQL.identifier(column),
-                query.select(SQL("%s", self.id), SQL.identifier(model._table, "id")),
+                """WITH wanted AS MATERIALIZED (%(wanted)s),
+                        present AS MATERIALIZED (SELECT r.%(column)s AS id FROM %(rel)s r WHERE r.list_id = %(list_id)s),
+                        diff AS MATERIALIZED (
+                            SELECT w.id AS new_id, c.id AS old_id
+                              FROM wanted w FULL JOIN present c ON c.id = w.id
+                             WHERE w.id IS NULL OR c.id IS NULL),
+                        removed AS (
+                            DELETE FROM %(rel)s r
+                             WHERE r.list_id = %(list_id)s
+                               AND r.%(column)s IN (SELECT d.old_id FROM diff d WHERE d.new_id IS NULL)
+                            RETURNING 1),
+                        added AS (
+                            INSERT INTO %(rel)s (list_id, %(column)s)
+                            SELECT %(list_id)s, d.new_id FROM diff d WHERE d.old_id IS NULL
+                            RETURNING 1)
+                   SELECT (SELECT COUNT(*) FROM added), (SELECT COUNT(*) FROM removed)""",
+                wanted=query.select(SQL("%s AS id", SQL.identifier(model._table, "id"))),
+                rel=SQL.identifier(rel),
+                column=SQL.identifier(column),
+                list_id=self.id,
             )
         )
-        added = self.env.cr.rowcount
-        query.add_where(SQL("%s = r.%s", SQL.identifier(model._table, "id"), SQL.identifier(column)))
-        self.env.execute_query(
-            SQL(
-                "DELETE FROM %s r WHERE r.list_id = %s AND NOT EXISTS (%s)",
-                SQL.identifier(rel),
-                self.id,
-                query.select(SQL("1")),
-            )
-        )
-        removed = self.env.cr.rowcount
         self.last_refresh_date = fields.Datetime.now()
         self._invalidate_membership()
         return added, removed
@@ -643,9 +764,22 @@ class CrmMarketingList(models.Model):
                 if not ids:
                     break
                 records = model.browse(ids)
-                for values in records.read(fnames, load="_classic_read"):
-                    yield [self._export_value(values[fname]) for fname in fnames]
-                records.invalidate_recordset()
+                rows = records.read(fnames, load=None)
+                # many2ones: the display name of each distinct target once per batch, not once per row
+                names = {}
+                for fname in fnames:
+                    if model._fields[fname].type == "many2one":
+                        comodel = self.env[model._fields[fname].comodel_name].sudo()
+                        targets = comodel.browse({row[fname] for row in rows if row[fname]})
+                        names[fname] = {target.id: target.display_name for target in targets}
+                        if comodel._name == model._name:  # parents: as many as the members, not kept
+                            targets.invalidate_recordset()
+                for values in rows:
+                    yield [
+                        names[fname].get(values[fname]) if fname in names else self._export_value(values[fname])
+                        for fname in fnames
+                    ]
+                records.invalidate_recordset(fnames)
         finally:
             self.env.execute_query(SQL("CLOSE %s", cursor_name))
 

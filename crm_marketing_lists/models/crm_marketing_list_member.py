@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .crm_marketing_list import MEMBER_RELATIONS
@@ -105,6 +106,13 @@ class CrmMarketingListMember(models.AbstractModel):
         lists |= lists.browse([item for item in values if isinstance(item, int)])
         lists = lists.exists()._filtered_access("read").filtered(lambda mlist: mlist.member_model == self._name)
         self.env.flush_all()
+        if effective and positive:
+            # conditions on the member table itself: the search scans it once, its record rules included
+            domains = [
+                group._effective_member_domain(self._name, check_consent)
+                for check_consent, group in lists._split_by_consent()
+            ]
+            return expression.OR(domains) if domains else expression.FALSE_DOMAIN
         if effective:
             members = SQL(
                 "(SELECT member_id FROM (%s) e)", lists._members_sql(self._name, effective=True, visible=False)

@@ -206,6 +206,60 @@ class TestMarketingListMembership(MarketingListCommon):
         count_queries(few)  # warm the caches
         self.assertEqual(count_queries(few), count_queries(many))
 
+    def test_salesman_refresh_removes_and_adds(self):
+        """A refresh as a salesman (own documents) removes what he may no longer see or what left the filter,
+        adds what entered it, and reports both counts."""
+        mlist = self._create_list(
+            "My test leads (test)",
+            user=self.user_manager,
+            member_model="crm.lead",
+            list_type="dynamic",
+            domain="[('name', 'like', '(test)')]",
+            user_id=self.user_salesman.id,
+        )
+        mlist.with_user(self.user_manager).action_refresh()
+        self.assertEqual(mlist.lead_ids, self.lead_sam | self.lead_sue | self.lead_free, "the manager sees all")
+        # Sam's lead leaves the filter, a new lead of his enters it
+        self.lead_sam.name = "Sam's office chairs"
+        new_lead = self.env["crm.lead"].create(
+            {"name": "Sam's new desks (test)", "type": "opportunity", "user_id": self.user_salesman.id}
+        )
+        as_salesman = mlist.with_user(self.user_salesman)
+        added, removed = as_salesman._refresh_members()
+        # Sue's lead goes too: the filter never gives him what he may not read
+        self.assertEqual((added, removed), (1, 2))
+        self.assertEqual(mlist.lead_ids, self.lead_free | new_lead)
+        self.assertEqual(as_salesman.member_count, 2)
+        # nothing changed: nothing added or removed, and the counts stay
+        self.assertEqual(as_salesman._refresh_members(), (0, 0))
+        self.assertEqual(mlist.lead_ids, self.lead_free | new_lead)
+
+    def test_refresh_is_one_statement_whatever_the_change(self):
+        """The diff is one SQL statement: the query count of a refresh does not depend on what changed."""
+        partners = self.env["res.partner"].create([{"name": f"Refresh {i} (test)", "city": "Ghent"} for i in range(30)])
+        mlist = self._create_list("Ghent (test)", list_type="dynamic", domain="[('city', '=', 'Ghent')]")
+
+        def count_queries():
+            self.env.flush_all()
+            start = self.env.cr.sql_log_count
+            result = mlist._refresh_members()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - start, result
+
+        _count, first = count_queries()
+        self.assertEqual(first, (31, 0))
+        partners[:20].city = "Liège"
+        self.env["res.partner"].create([{"name": f"New {i} (test)", "city": "Ghent"} for i in range(5)])
+        second_count, second = count_queries()
+        self.assertEqual(second, (5, 20))
+        self.assertEqual(mlist.member_count, 16)
+        partners[20].city = "Liège"
+        third_count, third = count_queries()
+        self.assertEqual(third, (0, 1))
+        self.assertEqual(second_count, third_count)
+        # the lock of the list, the diff, the date of the refresh
+        self.assertLessEqual(second_count, 3)
+
     # ------------------------------------------------------------------
     # lock, temporary lists, snapshots, algebra
     # ------------------------------------------------------------------

@@ -65,6 +65,70 @@ class TestMarketingListSending(MarketingListCommon):
         self.liege.active = False
         self.assertEqual(self.campaign.effective_member_count, 8)
 
+    def test_duplicate_addresses_keep_the_lowest_member(self):
+        self.assertLess(self.ghent.id, self.duplicate.id)
+        self.assertIn(self.campaign, self.ghent.marketing_list_effective_ids)
+        self.assertNotIn(self.campaign, self.duplicate.marketing_list_effective_ids)
+        # the lowest member archived: the duplicate is reached instead
+        self.ghent.active = False
+        self.assertEqual(self._effective(self.campaign), self.liege | self.duplicate)
+        self.assertEqual(self.campaign.effective_member_count, 2)
+        self.ghent.active = True
+        # the lowest member suppressed: likewise
+        self.suppression.partner_ids = [Command.link(self.ghent.id)]
+        self.env.invalidate_all()
+        self.assertEqual(self._effective(self.campaign), self.liege | self.duplicate)
+        self.assertIn(self.campaign, self.duplicate.marketing_list_effective_ids)
+        # several lists at once: each list keeps its own lowest member
+        other = self._create_list("Other (test)", self.ghent | self.duplicate)
+        self.assertEqual(
+            self.env["res.partner"].search([("marketing_list_effective_ids", "in", (self.campaign | other).ids)]),
+            self.liege | self.duplicate | self.ghent,
+        )
+        self.assertEqual((self.campaign | other).mapped("effective_member_count"), [2, 1])
+        # "not in": everyone else
+        not_in_other = self.env["res.partner"].search([("marketing_list_effective_ids", "not in", other.ids)])
+        self.assertIn(self.duplicate, not_in_other)
+        self.assertNotIn(self.ghent, not_in_other)
+
+    def test_duplicate_hidden_from_the_user_does_not_hide_his_member(self):
+        """Record rules: a salesman's mailing reaches his own lead even when a lead he may not read, with a
+        lower id, has the same address; the manager's reaches the lowest one only."""
+        sams_copy = self.env["crm.lead"].create(
+            {
+                "name": "Sam's copy of Sue's buyer (test)",
+                "email_from": "Buyer@Sue-Client.example.com",
+                "user_id": self.user_salesman.id,
+            }
+        )
+        self.assertLess(self.lead_sue.id, sams_copy.id)
+        leads = self._create_list("Buyers (test)", self.lead_sam | self.lead_sue | sams_copy, user_id=False)
+        Lead = self.env["crm.lead"]
+        domain = [("marketing_list_effective_ids", "in", leads.ids)]
+        self.assertEqual(Lead.with_user(self.user_manager).search(domain), self.lead_sam | self.lead_sue)
+        self.assertEqual(leads.with_user(self.user_manager).effective_member_count, 2)
+        self.assertEqual(Lead.with_user(self.user_salesman).search(domain), self.lead_sam | sams_copy)
+        self.assertEqual(leads.with_user(self.user_salesman).effective_member_count, 2)
+        self.assertEqual(leads.with_user(self.user_salesman).member_count, 2)
+
+    def test_effective_members_per_company(self):
+        """A list without company: each user reaches the members of his companies only, and a duplicate
+        address in another company does not hide his member."""
+        self.partner_a.email = "office@shared-address.example.com"
+        self.partner_b.email = "Office@Shared-Address.example.com"
+        self.partner_shared.email = "hello@shared-partner.example.com"
+        self.assertLess(self.partner_a.id, self.partner_b.id)
+        mlist = self._create_list("Both companies (test)", company_id=False, user_id=False)
+        mlist.partner_ids = self.partner_a | self.partner_b | self.partner_shared
+        domain = [("marketing_list_effective_ids", "in", mlist.ids)]
+        Partner = self.env["res.partner"]
+        self.assertEqual(Partner.search(domain), self.partner_a | self.partner_shared)
+        self.assertEqual(Partner.with_user(self.user_salesman_b).search(domain), self.partner_b | self.partner_shared)
+        self.assertEqual(mlist.with_user(self.user_salesman_b).effective_member_count, 2)
+        _filename, content = mlist.with_user(self.user_salesman_b)._export_members_xlsx()
+        rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+        self.assertEqual(sorted(row[0] for row in rows[1:]), ["Bravo Ltd (test)", "Shared Partner (test)"])
+
     def test_suppression_list_must_match(self):
         lead_list = self._create_list("Leads (test)", self.lead_sam)
         with self.assertRaisesRegex(Exception, "same kind of members"):
@@ -105,7 +169,7 @@ class TestMarketingListSending(MarketingListCommon):
 
     def test_export_xlsx(self):
         self.ghent.name = '=HYPERLINK("http://evil.example.com","Click")'
-        self.liege.phone = "+32 4 123 45 67"
+        self.liege.write({"phone": "+32 4 123 45 67", "user_id": self.user_salesman.id})
         filename, content = self.campaign._export_members_xlsx()
         self.assertEqual(filename, "Campaign (test).xlsx")
         workbook = load_workbook(io.BytesIO(content))
@@ -120,6 +184,11 @@ class TestMarketingListSending(MarketingListCommon):
         formula_looking = cells['=HYPERLINK("http://evil.example.com","Click")']
         self.assertEqual(formula_looking.data_type, "s", "a name starting with = stays text")
         self.assertEqual(cells["+32 4 123 45 67"].data_type, "s")
+        # many2ones by their display name (Parent, City, Country, Salesperson)
+        by_email = {row[1]: row for row in rows[1:]}
+        self.assertEqual(
+            by_email["contact@liege-lights.example.com"][3:], (None, "Liège", "Belgium", self.user_salesman.name)
+        )
         self.assertTrue(self.campaign.last_used_date)
 
     def test_export_through_the_controller_route(self):
