@@ -211,7 +211,10 @@ class CrmMarketingList(models.Model):
     def create(self, vals_list):
         if any(vals.get("locked") for vals in vals_list):
             self._check_list_admin()
-        return super().create(vals_list)
+        lists = super().create(vals_list)
+        if any({"partner_ids", "lead_ids"} & vals.keys() for vals in vals_list):
+            lists._invalidate_membership()
+        return lists
 
     def write(self, vals):
         if "member_model" in vals and any(mlist.member_model != vals["member_model"] for mlist in self):
@@ -228,7 +231,11 @@ class CrmMarketingList(models.Model):
                         name=dynamic[0].name,
                     )
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if {"partner_ids", "lead_ids"} & vals.keys():
+            # the members' computed lists (marketing_list_ids, …) have no dependency to follow
+            self._invalidate_membership()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_locked(self):

@@ -45,6 +45,17 @@ class TestMarketingListMembership(MarketingListCommon):
         self.assertFalse(mlist.partner_ids)
         self.assertEqual(mlist.member_count, 0)
 
+    def test_member_sees_the_list_it_was_just_added_to(self):
+        """The members' lists are computed without dependencies: saving a list's members refreshes them."""
+        mlist = self._create_list("Fresh (test)")
+        self.assertNotIn(mlist, self.lyon.marketing_list_ids)  # read, so in the cache
+        self.assertNotIn(mlist, self.lyon.marketing_list_effective_ids)
+        mlist.partner_ids = [Command.link(self.lyon.id)]
+        self.assertIn(mlist, self.lyon.marketing_list_ids)
+        self.assertIn(mlist, self.lyon.marketing_list_effective_ids)
+        other = self.MarketingList.create({"name": "Created full (test)", "partner_ids": [Command.set(self.lyon.ids)]})
+        self.assertIn(other, self.lyon.marketing_list_ids)
+
     def test_static_add_and_remove_by_filter(self):
         mlist = self._create_list("Belgium (test)")
         domain = [("country_id.code", "=", "BE"), ("name", "like", "(test)")]
