@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import RedirectWarning
 
 
 class ReportCrmAccountDossier(models.AbstractModel):
@@ -7,6 +8,9 @@ class ReportCrmAccountDossier(models.AbstractModel):
 
     _dossier_message_limit = 15
     _dossier_material_limit = 20
+    # past this many rows (contacts, contracts, opportunities) a PDF is no longer a read:
+    # the user is sent to the opportunities' list, whose export gives an .xlsx
+    _dossier_row_limit = 5000
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -75,9 +79,26 @@ class ReportCrmAccountDossier(models.AbstractModel):
             order="date desc, id desc",
             limit=self._dossier_material_limit,
         )
+        contacts = account.child_ids.filtered(lambda child: child.type == "contact")
+        rows = len(contacts) + len(contracts) + len(leads)
+        if rows > self._dossier_row_limit:
+            action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_opportunities")
+            action["domain"] = [("partner_id", "in", family_ids)]
+            action["context"] = {"active_test": False}
+            raise RedirectWarning(
+                self.env._(
+                    "The dossier of %(account)s would list %(rows)s rows, too many for a PDF (%(limit)s at most). "
+                    "Open its opportunities and export them as .xlsx (select them, then Actions > Export).",
+                    account=account.display_name,
+                    rows=rows,
+                    limit=self._dossier_row_limit,
+                ),
+                action,
+                self.env._("Open the opportunities"),
+            )
         return {
             "account": account,
-            "contacts": account.child_ids.filtered(lambda child: child.type == "contact"),
+            "contacts": contacts,
             "contracts": contracts,
             "open_leads": open_leads,
             "won_leads": won,

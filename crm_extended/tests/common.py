@@ -10,6 +10,8 @@ access rules are always proven with the same real users:
 * ``user_salesman_b``: own-documents salesman of ``company_b`` only
 """
 
+from freezegun import freeze_time
+
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -46,3 +48,19 @@ class CrmSuiteCommon(TransactionCase):
         cls.partner_a = cls.env["res.partner"].create({"name": "Azure Interior (test)", "company_id": cls.company_a.id})
         cls.partner_b = cls.env["res.partner"].create({"name": "Bravo Ltd (test)", "company_id": cls.company_b.id})
         cls.partner_shared = cls.env["res.partner"].create({"name": "Shared Partner (test)", "company_id": False})
+
+    def count_cron_queries(self, cron, moment):
+        """Queries of ``cron()`` run at ``moment``, what runs at commit (tracking, chatter) included."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        with freeze_time(moment):
+            cron()
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+            self.env.flush_all()
+        queries = self.env.cr.sql_log_count - before
+        self.env.invalidate_all()
+        return queries

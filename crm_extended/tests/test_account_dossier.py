@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, RedirectWarning
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
@@ -108,6 +108,22 @@ class TestAccountDossier(CrmSuiteCommon):
             self.assertIn(text, html)
         self.assertIn("Dossier &lt;b&gt;Bold&lt;/b&gt; Corp", html, "user text is escaped")
         self.assertNotIn("<b>Bold</b>", html)
+
+    def test_too_many_rows_for_a_pdf_sends_to_the_list(self):
+        """Past the row limit the user is sent to the account's opportunities, whose export is an .xlsx."""
+        Dossier = type(self.env["report.crm_extended.report_account_dossier"])
+        self.patch(Dossier, "_dossier_row_limit", 3)
+        with self.assertRaises(RedirectWarning) as caught:
+            self._html()
+        message, action, button, _context = caught.exception.args
+        self.assertIn("too many for a PDF", message)
+        self.assertIn(self.account.display_name, message)
+        self.assertEqual(action["res_model"], "crm.lead")
+        opportunities = self.env["crm.lead"].with_context(active_test=False).search(action["domain"])
+        self.assertIn(self.lead_open, opportunities)
+        self.assertTrue(button)
+        self.patch(Dossier, "_dossier_row_limit", 5000)
+        self.assertIn("Open extension", self._html())
 
     def test_access(self):
         # a salesman sees his own opportunities only

@@ -183,17 +183,7 @@ class TestAccountFollowUpQueries(CrmSuiteCommon):
         )
 
     def _cron_queries(self):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        with freeze_time("2026-04-01 08:00:00"):
-            self.env["res.partner"]._cron_crm_follow_up_reminders()
-            self.env.flush_all()
-            self.env.cr.precommit.run()
-            self.env.flush_all()
-        queries = self.env.cr.sql_log_count - before
-        self.env.invalidate_all()
-        return queries
+        return self.count_cron_queries(self.env["res.partner"]._cron_crm_follow_up_reminders, "2026-04-01 08:00:00")
 
     def test_query_count_does_not_grow(self):
         self._due_accounts(1)

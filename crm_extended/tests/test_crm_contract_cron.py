@@ -203,20 +203,7 @@ class TestCrmContractCronQueries(CrmContractCommon):
         return contracts
 
     def _cron_queries(self):
-        """Queries of one cron run, including what would run at commit (tracking, chatter)."""
-        self.env.flush_all()
-        self.env.cr.precommit.run()
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        with freeze_time("2025-07-01"):
-            self.Contract._cron_process_contracts()
-            self.env.flush_all()
-            self.env.cr.precommit.run()
-            self.env.flush_all()
-        queries = self.env.cr.sql_log_count - before
-        self.env.invalidate_all()
-        return queries
+        return self.count_cron_queries(self.Contract._cron_process_contracts, "2025-07-01")
 
     def _state_notes(self, contract):
         """The (old, new) status labels of the status notes in the chatter of ``contract``."""
