@@ -792,11 +792,8 @@ class CrmMarketingList(models.Model):
 
     @staticmethod
     def _export_value(value):
-        if isinstance(value, tuple):  # many2one: (id, display name)
-            return value[1]
-        if value is False:
-            return None
-        return value
+        """An empty field is an empty cell (many2ones are named by ``_iter_export_rows``)."""
+        return None if value is False else value
 
     # ------------------------------------------------------------------
     # HELPERS
