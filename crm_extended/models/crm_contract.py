@@ -253,11 +253,6 @@ class CrmContract(models.Model):
             )
 
     @api.model
-    def _next_code(self, company):
-        """Next reference from the contract sequence of ``company`` (created on first use)."""
-        return self._next_codes(company, 1)[0]
-
-    @api.model
     def _next_codes(self, company, count):
         """``count`` next references from the contract sequence of ``company``, in one query.
 
