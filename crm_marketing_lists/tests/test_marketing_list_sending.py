@@ -154,6 +154,28 @@ class TestMarketingListSending(MarketingListCommon):
         self.campaign.partner_ids = [Command.link(self.lyon.id)]
         self.assertEqual(self.env["res.partner"].search(mailing._parse_mailing_domain()), self.reachable | self.lyon)
 
+    def test_send_email_recipients_in_id_order(self):
+        """Sending reads a list's recipients in id order (no sort by name); an A/B test keeps Odoo's draw."""
+        self.liege.name = "Antwerp Lights (test)"  # first by name, not by id
+        self.campaign.partner_ids = [Command.link(self.lyon.id)]
+        mailing = self.env["mailing.mailing"].browse(self.campaign.action_send_mailing()["res_id"])
+        by_id = [self.ghent.id, self.liege.id, self.lyon.id]
+        self.assertEqual(sorted(by_id), by_id)
+        self.assertEqual(mailing._get_recipients(), by_id)
+        by_name = self.env["res.partner"].search(mailing._parse_mailing_domain())
+        self.assertEqual(by_name.ids, [self.liege.id, self.ghent.id, self.lyon.id], "the contacts' default order")
+        mailing.write({"ab_testing_enabled": True, "ab_testing_pc": 50})
+        sample = mailing._get_recipients()
+        self.assertEqual(len(sample), 1)
+        self.assertIn(sample[0], (self.reachable | self.lyon).ids)
+
+    def test_archived_suppression_list_still_suppresses(self):
+        self.suppression.action_archive()
+        self.env.invalidate_all()
+        self.assertEqual(self._effective(self.campaign), self.reachable)
+        self.assertEqual(self.campaign.effective_member_count, 2)
+        self.assertNotIn(self.campaign, self.suppressed.marketing_list_effective_ids)
+
     def test_send_email_to_a_dynamic_lead_list(self):
         mlist = self._create_list(
             "Big deals (test)",
