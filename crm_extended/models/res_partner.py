@@ -17,6 +17,15 @@ _logger = logging.getLogger(__name__)
 
 # normalised columns compared to find duplicate accounts
 CRM_KEY_FIELDS = ["crm_name_key", "crm_city_key", "crm_vat_key", "crm_phone_key", "crm_mobile_key"]
+# columns of the keys a partner shares with its duplicates, in the order of ResPartner._crm_duplicate_keys()
+DUPLICATE_KEY_COLUMNS = [
+    "email_normalized",
+    "crm_vat_key",
+    "crm_phone_key",
+    "crm_mobile_key",
+    "crm_name_key",
+    "crm_city_key",
+]
 
 
 class ResPartner(models.Model):
@@ -137,6 +146,9 @@ class ResPartner(models.Model):
 
     @api.depends("contract_ids.date_start", "contract_ids.state")
     def _compute_customer_since(self):
+        # the stored dates first, in one query: the ORM then writes back only the dates that change
+        # (a cron ending or renewing the contracts of many customers changes the first start of few)
+        self.browse(partner_id for partner_id in self._ids if partner_id).fetch(["customer_since"])
         first_starts = dict(
             self.env["crm.contract"]
             .sudo()
@@ -280,15 +292,13 @@ class ResPartner(models.Model):
             return [("next_contact_date", "<=", today)]
         return ["|", ("next_contact_date", "=", False), ("next_contact_date", ">", today)]
 
-    def _crm_duplicate_pairs_query(self, partner_ids=None):
-        """SQL giving (partner_id, duplicate_id) rows, in both directions.
+    def _crm_duplicate_pairs_query(self):
+        """SQL giving (partner_id, duplicate_id) rows of all active partners, in both directions.
 
         One index-friendly equality join per normalised key, in the companies the user
         works in; contacts of the same commercial entity are not duplicates of each other.
-        ``partner_ids`` restricts the partners looked at (None: all active partners).
+        The same matches for a few given partners (a form, a page): :meth:`_crm_duplicates_of`.
         """
-        if partner_ids is not None:
-            return self._crm_duplicate_pairs_query_of(partner_ids)
         src_filter = SQL("src.active")
         branches = [
             SQL(
@@ -324,59 +334,94 @@ class ResPartner(models.Model):
             company_ids=self.env.companies.ids,
         )
 
-    def _crm_duplicate_pairs_query_of(self, partner_ids):
-        """:meth:`_crm_duplicate_pairs_query` for a few given partners (a form, a page).
-
-        The same matches, each key of each partner looked up in its index (a lateral
-        subquery): far cheaper to plan than one join of res_partner to itself per key,
-        which only pays off when all partners are compared.
-        """
-        lookups = [
-            SQL("SELECT d.id FROM res_partner d WHERE d.%s = src.%s", SQL.identifier(dup_col), SQL.identifier(src_col))
-            for src_col, dup_col in self._crm_duplicate_key_pairs
-        ]
-        lookups.append(
-            SQL(
-                "SELECT d.id FROM res_partner d"
-                " WHERE d.crm_name_key = src.crm_name_key AND d.crm_city_key = src.crm_city_key"
-            )
-        )
-        return SQL(
-            """
-            SELECT src.id AS partner_id, dup.id AS duplicate_id
-              FROM res_partner src
-             CROSS JOIN LATERAL (%(lookups)s) found
-              JOIN res_partner dup ON dup.id = found.id
-             WHERE src.id = ANY(%(partner_ids)s)
-               AND dup.id != src.id
-               AND dup.active
-               AND COALESCE(dup.commercial_partner_id, dup.id) != COALESCE(src.commercial_partner_id, src.id)
-               AND (dup.company_id IS NULL OR dup.company_id = ANY(%(company_ids)s))
-            """,
-            lookups=SQL(" UNION ALL ").join(lookups),
-            partner_ids=list(partner_ids),
-            company_ids=self.env.companies.ids,
-        )
-
     def _crm_flush_duplicate_keys(self):
         self.flush_model(["active", "company_id", "commercial_partner_id", "email_normalized", *CRM_KEY_FIELDS])
 
+    @api.model
+    def _crm_duplicate_keys(self, email, vat, phone, mobile, name, city):
+        """The keys a partner shares with its duplicates: e-mail, Tax ID, each phone number (phone and
+        mobile are compared crosswise) and the company name in its city."""
+        keys = {
+            ("email", email),
+            ("vat", vat),
+            ("phone", phone),
+            ("phone", mobile),
+            ("name", name and city and (name, city)),
+        }
+        return {key for key in keys if key[1]}
+
+    @api.model
+    def _crm_partners_sharing_keys(self, keys):
+        """Rows ``(id, commercial entity id, *DUPLICATE_KEY_COLUMNS)`` of the active partners, in the
+        companies the user works in, that have one of ``keys`` (see :meth:`_crm_duplicate_keys`).
+
+        One query, each condition on its index, a kind of key nobody has left out, the company
+        filtered here: the query of a form is planned in a fraction of a millisecond."""
+        values = defaultdict(list)
+        for kind, value in keys:
+            values[kind].append(value)
+
+        def equals(column, kind_values):
+            if len(kind_values) == 1:
+                return SQL("%s = %s", SQL.identifier(column), kind_values[0])
+            return SQL("%s = ANY(%s)", SQL.identifier(column), kind_values)
+
+        conditions = []
+        if values["email"]:
+            conditions.append(equals("email_normalized", values["email"]))
+        if values["vat"]:
+            conditions.append(equals("crm_vat_key", values["vat"]))
+        if values["phone"]:
+            conditions += [equals("crm_phone_key", values["phone"]), equals("crm_mobile_key", values["phone"])]
+        if values["name"]:
+            names, cities = (list(set(parts)) for parts in zip(*values["name"]))
+            conditions.append(SQL("(%s AND %s)", equals("crm_name_key", names), equals("crm_city_key", cities)))
+        if not conditions:
+            return []
+        self._crm_flush_duplicate_keys()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT company_id, id, COALESCE(commercial_partner_id, id), %s FROM res_partner WHERE active AND (%s)",
+                SQL(", ").join(SQL.identifier(column) for column in DUPLICATE_KEY_COLUMNS),
+                SQL(" OR ").join(conditions),
+            )
+        )
+        company_ids = set(self.env.companies.ids)
+        return [row[1:] for row in rows if row[0] is None or row[0] in company_ids]
+
+    def _crm_duplicates_of(self):
+        """``{partner id: set of duplicate ids}`` of the saved partners ``self``, whatever the user may
+        read: the matches of :meth:`_crm_duplicate_pairs_query`, from the stored keys of the partners.
+        The partners sharing one of them are found with one query, then matched to each partner."""
+        origins = self.browse(partner._origin.id for partner in self if partner._origin.id)
+        keys_of = {
+            origin.id: self._crm_duplicate_keys(*(origin[fname] for fname in DUPLICATE_KEY_COLUMNS))
+            for origin in origins
+        }
+        rows = self._crm_partners_sharing_keys(set().union(*keys_of.values()))
+        found_by_key = defaultdict(list)
+        for dup_id, commercial_id, *dup_keys in rows:
+            for key in self._crm_duplicate_keys(*dup_keys):
+                found_by_key[key].append((dup_id, commercial_id))
+        return {
+            origin.id: {
+                dup_id
+                for key in keys_of[origin.id]
+                for dup_id, dup_commercial_id in found_by_key.get(key, ())
+                if dup_id != origin.id and dup_commercial_id != (origin.commercial_partner_id.id or origin.id)
+            }
+            for origin in origins
+        }
+
+    # the keys are dependencies: they are read with the partner's other fields (a form's first query)
+    @api.depends("commercial_partner_id", *DUPLICATE_KEY_COLUMNS)
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_duplicate_partner_ids(self):
-        origin_ids = [partner._origin.id for partner in self if partner._origin.id]
-        duplicates = {}
-        if origin_ids:
-            self._crm_flush_duplicate_keys()
-            rows = self.env.execute_query(
-                SQL(
-                    "SELECT partner_id, array_agg(DISTINCT duplicate_id) FROM (%s) d GROUP BY partner_id",
-                    self._crm_duplicate_pairs_query(origin_ids),
-                )
-            )
-            # hide what the user may not read (record rules), with one query for the batch
-            all_ids = {dup_id for __, dup_ids in rows for dup_id in dup_ids}
-            readable = set(self.browse(all_ids)._filtered_access("read").ids)
-            duplicates = {pid: sorted(readable.intersection(dup_ids)) for pid, dup_ids in rows}
+        candidates = self._crm_duplicates_of()
+        # hide what the user may not read (record rules); nothing to check when nothing is found
+        all_ids = set().union(*candidates.values())
+        readable = set(self.browse(all_ids)._filtered_access("read")._ids) if all_ids else set()
+        duplicates = {origin_id: sorted(readable & dup_ids) for origin_id, dup_ids in candidates.items()}
         for partner in self:
             dup_ids = duplicates.get(partner._origin.id, [])
             partner.duplicate_partner_ids = [Command.set(dup_ids)]
@@ -389,8 +434,10 @@ class ResPartner(models.Model):
             return [("id", "in" if operator == "!=" else "not in", subquery)]
         if operator == "in" or (operator == "=" and isinstance(value, int)):
             ids = [value] if isinstance(value, int) else [pid for pid in value if isinstance(pid, int)]
-            subquery = SQL("(SELECT d.duplicate_id FROM (%s) d)", self._crm_duplicate_pairs_query(ids))
-            return [("id", "in", subquery)]
+            # the keys of the given partners, even those the user may not read (the domain's rules apply
+            # to the duplicates found)
+            duplicates = self.sudo().browse(ids).exists()._crm_duplicates_of()
+            return [("id", "in", sorted(set().union(*duplicates.values())))]
         raise UserError(self.env._("Unsupported search on Possible Duplicates: %(operator)s", operator=operator))
 
     def action_merge_duplicates(self):

@@ -113,6 +113,46 @@ class TestAccountDuplicates(CrmSuiteCommon):
                 counts = batch.with_user(self.user_salesman).mapped("duplicate_partner_count")
             self.assertEqual(counts, [1] * len(batch))
 
+    def test_batch_matches_each_partner_on_its_own_keys(self):
+        """In a batch, a partner matches only on its own keys: never on a name of one partner in the
+        city of another, nor on another partner's phone."""
+        liege = self._company("Batch Name SA", city="Liège", phone="+3240000001")
+        namur = self._company("Other Name SA", city="Namur", mobile="+3281000001")
+        crossed = self._company("Batch Name SA", city="Namur")
+        same_phone = self._company("Phone Twin", mobile="+3240000001")
+        same_mobile = self._company("Mobile Twin", phone="+3281000001")
+        self.env.invalidate_all()
+        batch = liege | namur
+        self.assertEqual(batch.mapped("duplicate_partner_count"), [1, 1])
+        self.assertEqual(
+            liege.duplicate_partner_ids, same_phone, "phone against mobile, not the name of Liège in Namur"
+        )
+        self.assertEqual(namur.duplicate_partner_ids, same_mobile)
+        self.assertFalse(crossed.duplicate_partner_ids)
+
+    def test_form_read_query_count(self):
+        """The form reads an account's keys with its other fields and its duplicates with one query;
+        when there are some, their names (the banner's tags) come with one more query."""
+        account = self._company("Form Dup SA", email="form@dupli.example", city="Gent", phone="+3290000001")
+        spec = {
+            "name": {},
+            "email": {},
+            "duplicate_partner_count": {},
+            "duplicate_partner_ids": {"fields": {"display_name": {}}},
+        }
+        as_salesman = account.with_user(self.user_salesman)
+        as_salesman.web_read(spec)  # the salesman's groups and record rules, loaded once
+        self.Partner.invalidate_model()
+        with self.assertQueryCount(2):  # the account (keys included), its duplicates
+            values = as_salesman.web_read(spec)
+        self.assertEqual(values[0]["duplicate_partner_count"], 0)
+        twin = self._company("Form Dup Twin", mobile="+3290000001")
+        self.env.flush_all()
+        self.Partner.invalidate_model()
+        with self.assertQueryCount(3):  # the account, its duplicates, the duplicates' names and access
+            values = as_salesman.web_read(spec)
+        self.assertEqual(values[0]["duplicate_partner_ids"], [{"id": twin.id, "display_name": "Form Dup Twin"}])
+
     def test_merge_opens_odoo_wizard_prefilled(self):
         first = self._company("Merge One", email="merge@example.com")
         second = self._company("Merge Two", email="merge@example.com")

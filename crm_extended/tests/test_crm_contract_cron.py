@@ -168,6 +168,23 @@ class TestCrmContractCron(CrmContractCommon):
             )
         self.assertEqual(locked, self.contract | self.contract_auto)
 
+    def test_unchanged_customer_since_not_written(self):
+        """Ending contracts (the cron does it for many customers at once) leaves their customer's first
+        start as it was: it is not written again. A first start that changes still is."""
+        self.assertEqual(self.partner_a.customer_since, fields.Date.to_date("2024-07-01"))
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertLogs("odoo.sql_db", level="DEBUG") as logs:
+            (self.contract | self.contract_auto).with_context(tracking_disable=True).write({"state": "expired"})
+            self.env.flush_all()
+        written = [line for line in logs.output if "UPDATE" in line and "customer_since" in line]
+        self.assertEqual(written, [])
+        self.env.invalidate_all()
+        self.assertEqual(self.partner_a.customer_since, fields.Date.to_date("2024-07-01"))
+        (self.contract | self.contract_auto).write({"state": "cancelled"})
+        self.env.invalidate_all()
+        self.assertEqual(self.partner_a.customer_since, fields.Date.to_date("2025-01-01"))
+
 
 @tagged("post_install", "-at_install")
 class TestCrmContractCronQueries(CrmContractCommon):
