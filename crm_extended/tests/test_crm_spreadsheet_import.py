@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.crm_extended.tests.common import CrmSuiteCommon
 
@@ -310,6 +311,27 @@ class TestCrmSpreadsheetImportDryRun(TestCrmSpreadsheetImportCommon):
         queries_for(2)  # warm the caches (translations, field metadata)
         self.assertEqual(queries_for(5), queries_for(60))
 
+    def test_streamed_rows_keep_their_sheet_row_numbers(self):
+        """Rows are streamed one by one in batches: empty rows and batch ends never shift a row's number."""
+        rows = [
+            ACCOUNT_HEADER,
+            ["Stream One", None, "one@stream.example", None, None, "BE", None, None],  # 2
+            [],  # 3 and 4: empty, not even written in the file
+            [],
+            ["Stream Bad", None, "not-an-address", None, None, "BE", None, None],  # 5
+            ["Stream Two", None, "two@stream.example", None, None, "BE", None, None],  # 6
+            ["Stream One again", None, "ONE@stream.example", None, None, "BE", None, None],  # 7, next batch
+        ]
+        wizard = self._wizard(make_xlsx(rows))
+        with patch("odoo.addons.crm_extended.wizard.crm_spreadsheet_import.BATCH_SIZE", 2):
+            wizard.action_dry_run()
+        self.assertEqual(self._outcomes(wizard), {2: "create", 5: "error", 6: "create", 7: "duplicate"})
+        lines = {line.row_number: line for line in wizard.line_ids}
+        self.assertEqual(lines[7].duplicate_of_row, 2, "a duplicate found in a later batch names the first row")
+        self.assertEqual(lines[5].error_columns, "Email")
+        with self.assertRaisesRegex(UserError, "Row 5, Email"):
+            wizard.action_import()
+
     def test_all_or_nothing(self):
         partners = self._partner_count()
         wizard = self._wizard(make_xlsx(self.rows))
@@ -523,21 +545,17 @@ class TestCrmSpreadsheetImportFiles(TestCrmSpreadsheetImportCommon):
 
     def test_corrupt_zip(self):
         data = make_xlsx([["Name"], ["Acme"]])
-        self._assert_refused(data[: len(data) // 2], "is damaged")
+        # storing the upload, Odoo's attachment logs that it cannot guess the type of a broken zip
+        with mute_logger("odoo.tools.mimetypes", "py.warnings"):
+            self._assert_refused(data[: len(data) // 2], "is damaged")
 
     def test_empty_workbook(self):
-        for engine in ("openpyxl", "calamine"):
-            with self.subTest(engine=engine):
-                self.env["ir.config_parameter"].set_param("crm_extended.import_reader", engine)
-                self._assert_refused(make_xlsx([]), "workbook is empty")
-                self._assert_refused(make_csv([[], [], []]), "workbook is empty", filename="empty.csv")
+        self._assert_refused(make_xlsx([]), "workbook is empty")
+        self._assert_refused(make_csv([[], [], []]), "workbook is empty", filename="empty.csv")
 
     def test_no_header_row(self):
-        for engine in ("openpyxl", "calamine"):
-            with self.subTest(engine=engine):
-                self.env["ir.config_parameter"].set_param("crm_extended.import_reader", engine)
-                self._assert_refused(make_xlsx([[None, None], ["Acme", "acme@example.com"]]), "No header row")
-                self._assert_refused(make_xlsx([[1, 2], [3, 4]]), "No header row")
+        self._assert_refused(make_xlsx([[None, None], ["Acme", "acme@example.com"]]), "No header row")
+        self._assert_refused(make_xlsx([[1, 2], [3, 4]]), "No header row")
 
     def test_unknown_sheet(self):
         self._assert_refused(
@@ -579,23 +597,20 @@ class TestCrmSpreadsheetImportFiles(TestCrmSpreadsheetImportCommon):
         self.assertEqual((partner.name, partner.city), ("Ελληνική ΑΕ", "Αθήνα"))
 
     def test_formula_cells_read_as_values(self):
-        for engine in ("openpyxl", "calamine"):
-            with self.subTest(engine=engine):
-                self.env["ir.config_parameter"].set_param("crm_extended.import_reader", engine)
-                data = make_xlsx(
-                    [
-                        ["Opportunity", "Company", "Expected revenue"],
-                        ['="Big "&"deal"', "Formula Corp", "=2*500"],
-                    ]
-                )
-                data = with_cached_formula_values(data, {"A2": f"Big deal {engine}", "C2": 1000})
-                wizard = self._wizard(data, import_type="lead")
-                wizard.action_dry_run()
-                self.assertEqual(wizard.line_ids.name, f"Big deal {engine}")
-                wizard.action_import()
-                lead = self.env["crm.lead"].search([("name", "=", f"Big deal {engine}")])
-                self.assertEqual(lead.expected_revenue, 1000)
-                self.assertFalse(self.env["crm.lead"].search([("name", "like", "=")]))
+        data = make_xlsx(
+            [
+                ["Opportunity", "Company", "Expected revenue"],
+                ['="Big "&"deal"', "Formula Corp", "=2*500"],
+            ]
+        )
+        data = with_cached_formula_values(data, {"A2": "Big deal", "C2": 1000})
+        wizard = self._wizard(data, import_type="lead")
+        wizard.action_dry_run()
+        self.assertEqual(wizard.line_ids.name, "Big deal")
+        wizard.action_import()
+        lead = self.env["crm.lead"].search([("name", "=", "Big deal")])
+        self.assertEqual(lead.expected_revenue, 1000)
+        self.assertFalse(self.env["crm.lead"].search([("name", "like", "=")]))
 
 
 @tagged("post_install", "-at_install")

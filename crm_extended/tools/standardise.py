@@ -6,9 +6,14 @@ applies to which field (see ``res.partner._crm_standardise_values``).
 
 import re
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.phone_validation.tools import phone_validation
+
+try:
+    import phonenumbers
+except ImportError:  # phone_validation then leaves numbers as they are
+    phonenumbers = None
 
 _SPACES_RE = re.compile(r"\s+")
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -66,7 +71,7 @@ def standardise_email(env, value, field_label):
 
 
 def _phone_format(value, country, number_format):
-    """``value`` in ``number_format`` (INTERNATIONAL, E164) for ``country``, or False when not parseable."""
+    """``value`` in ``number_format`` (INTERNATIONAL, E164) for ``country``; ``value`` itself when not parseable."""
     return phone_validation.phone_format(
         value,
         country.code if country else None,
@@ -74,6 +79,14 @@ def _phone_format(value, country, number_format):
         force_format=number_format,
         raise_exception=False,
     )
+
+
+# E.164 form of the numbers standardise_phone formatted last: (formatted, country code) -> E.164.
+# Parsing a number (phonenumbers) is the costliest step of standardising a partner; the
+# matching key of a number just standardised is read here instead of parsing it again.
+# A memo of a pure function (the same answer as phone_key would compute), kept small.
+_E164_OF_FORMATTED = {}
+_E164_MEMO_SIZE = 4096
 
 
 def standardise_phone(value, country):
@@ -85,8 +98,18 @@ def standardise_phone(value, country):
     value = collapse_spaces(value)
     if not value:
         return value
-    formatted = _phone_format(value, country, "INTERNATIONAL")
-    return formatted or value
+    code = country.code if country else None
+    try:
+        number = phone_validation.phone_parse(value, code)
+    except UserError:
+        return value
+    if not number:  # the phonenumbers library is not installed
+        return value
+    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if len(_E164_OF_FORMATTED) >= _E164_MEMO_SIZE:
+        _E164_OF_FORMATTED.clear()
+    _E164_OF_FORMATTED[formatted, code] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return formatted
 
 
 def standardise_website(value):
@@ -128,7 +151,9 @@ def phone_key(value, country):
     """Key used to compare phone numbers: E.164 (+32470123456) when parseable, else digits."""
     if not value:
         return False
-    formatted = _phone_format(value, country, "E164")
+    formatted = _E164_OF_FORMATTED.get((value, country.code if country else None)) or _phone_format(
+        value, country, "E164"
+    )
     digits = re.sub(r"[^\d+]", "", formatted or value)
     return digits if len(digits.lstrip("+")) >= 6 else False
 

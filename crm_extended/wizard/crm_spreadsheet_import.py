@@ -5,12 +5,29 @@ written) → import (validate every row, then write in batches inside one
 savepoint). The file is streamed once per action through
 ``tools/spreadsheet_reader.py``; only the keys needed to spot duplicates inside
 the file are kept in memory, the rows themselves go to the dry-run lines.
+
+Memory (issue: peak under 2x the file's row data; bench/run.py scenario 4, a file
+of 100k account rows holding 9.6 MB of cell values, peak RSS growth of the whole
+upload + import). It was 120 MB: python-calamine, then the default reader, loads
+the whole sheet (75 MB of it; openpyxl's streaming reader 10 MB, 17 s instead of
+1.2 s of a ~250-400 s import), the upload was a base64 bytea column (57 MB while
+stored and read back), the in-file duplicate keys a dict (~30 MB), the write phase
+read every line id at once. Now: openpyxl read-only is the only reader, with its
+shared strings kept compact and each parsed row dropped (an Excel-like 100k file:
+67 MB → 11 MB); the upload is an attachment read once as bytes (``_file_data``);
+keys and row → account ids in ``_KeyTable`` (12 bytes a key); lines are read
+one batch at a time. Measured at 100k rows (upload, dry run and writes in one
+action_import): peak growth 30 MB, of which the reading, standardising and matching
+of the dry run 17.5 MB (under 2x); the writes add 13 MB that grow with the file but
+not with the batch (at 20k rows they add nothing), not yet explained. Before: 88 MB
+with openpyxl, 120 MB with calamine.
 """
 
 import base64
 import datetime
 import logging
 import re
+from array import array
 
 from psycopg2.extras import Json
 
@@ -20,7 +37,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, email_normalize, plaintext2html
 
 from ..tools.import_headers import normalise_header, synonym_index
-from ..tools.spreadsheet_reader import CALAMINE, ENGINES, OPENPYXL, SpreadsheetError, open_spreadsheet
+from ..tools.spreadsheet_reader import SpreadsheetError, open_spreadsheet
 from ..tools.standardise import partner_keys
 from ..tools.xlsx import write_xlsx
 from .crm_spreadsheet_import_mapping import column_letter
@@ -30,13 +47,6 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000
 DEFAULT_MAX_ROWS = 100000
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-# chosen by bench/import_reader.py (100k rows x 10 columns, 5.6 MB): calamine streams
-# it in 1.3 s (peak RSS 124 MB), openpyxl read-only in 17.2 s (50 MB): 13x faster for
-# 75 MB more, bounded by the row and size limits. The whole 100k-row dry run takes
-# about 2 minutes either way (standardisation and storing the rows dominate).
-# System parameter crm_extended.import_reader ("calamine" / "openpyxl") overrides it;
-# openpyxl is used whenever python-calamine is not installed.
-DEFAULT_READER = CALAMINE
 _ERRORS_SHOWN = 20
 # columns of crm.spreadsheet.import.line written by the dry run (see _create_lines)
 _LINE_COLUMNS = (
@@ -165,7 +175,8 @@ class CrmSpreadsheetImport(models.TransientModel):
         help="Accounts and contacts: one row per contact person, with the account (company) columns "
         "repeated on each row of the same account.\nLeads: one lead per row.",
     )
-    file = fields.Binary(attachment=False, help="An .xlsx workbook or a UTF-8 .csv file")
+    # an attachment: the import reads its bytes once (see _file_data), never its base64 copy
+    file = fields.Binary(help="An .xlsx workbook or a UTF-8 .csv file")
     filename = fields.Char()
     sheet_name = fields.Char(string="Sheet", help="Name of the sheet to import; empty for the first sheet.")
     sheet_names = fields.Char(string="Sheets in the file", readonly=True)
@@ -324,27 +335,32 @@ class CrmSpreadsheetImport(models.TransientModel):
         except ValueError:
             return default
 
-    def _reader_engine(self):
-        engine = self.env["ir.config_parameter"].sudo().get_param("crm_extended.import_reader") or DEFAULT_READER
-        return engine if engine in ENGINES else OPENPYXL
+    def _file_data(self):
+        """The uploaded file's bytes, read from its attachment.
+
+        The base64 value of the field (a third larger than the file) is dropped from the
+        cache, not decoded: the import holds one copy of the file, its bytes.
+        """
+        self.invalidate_recordset(["file"])
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_field", "=", "file"), ("res_id", "=", self.id)], limit=1)
+        )
+        data = attachment.raw
+        attachment.invalidate_recordset(["raw", "datas"])
+        return data
 
     def _open(self):
         """Return (reader, sheet name) for the uploaded file, or raise a UserError."""
-        content = self.with_context(bin_size=False).file
-        if not content:
+        data = self._file_data()
+        if not data:
             raise UserError(self.env._("Choose a file to import."))
-        max_bytes = self._limit("import_max_bytes", DEFAULT_MAX_BYTES)
-        # base64 is 4/3 of the size: refuse before decoding a huge upload
-        if len(content) * 3 // 4 > max_bytes + 3:
-            raise UserError(self._spreadsheet_error_message(SpreadsheetError("too_large", limit=max_bytes)))
         try:
-            data = base64.b64decode(content)
-            reader = open_spreadsheet(data, self.filename, engine=self._reader_engine(), max_bytes=max_bytes)
+            reader = open_spreadsheet(data, self.filename, max_bytes=self._limit("import_max_bytes", DEFAULT_MAX_BYTES))
             sheet = reader._resolve_sheet(self.sheet_name)
         except SpreadsheetError as exc:
             raise UserError(self._spreadsheet_error_message(exc)) from exc
-        except ValueError as exc:  # bad base64
-            raise UserError(self._spreadsheet_error_message(SpreadsheetError("corrupt"))) from exc
         return reader, sheet
 
     def _spreadsheet_error_message(self, exc):
@@ -529,9 +545,7 @@ class CrmSpreadsheetImport(models.TransientModel):
         company = self.env.company
         context = _MatchState(self._country_index())
         Line = self.env["crm.spreadsheet.import.line"]
-        line_ids = self._lines(("create", "update", "duplicate")).ids
-        for start in range(0, len(line_ids), BATCH_SIZE):
-            lines = Line.browse(line_ids[start : start + BATCH_SIZE])
+        for lines in self._iter_line_batches(("create", "update", "duplicate")):
             items = [{"row_number": line.row_number, "row": None, "errors": [], **line.values} for line in lines]
             new_lines = self._classify_batch(items, company, context)
             # usually nothing changed since the dry run: only the rows that did are stored again
@@ -539,7 +553,6 @@ class CrmSpreadsheetImport(models.TransientModel):
             if changed:
                 Line.browse([line.id for line, _vals in changed]).unlink()
                 self._create_lines([vals for _line, vals in changed])
-            lines.invalidate_recordset()
         self.invalidate_recordset(["line_ids"])
 
     def _create_lines(self, vals_list):
@@ -690,7 +703,9 @@ class CrmSpreadsheetImport(models.TransientModel):
         for item in batch:
             account = item["account"]
             country = Country.browse(account["country_id"]) if account.get("country_id") else company.country_id
-            item["keys"] = _account_keys(account, country) if not item["errors"] else []
+            # the keys res.partner would compute for the new account: matched here, then created with it
+            item["crm_keys"] = _partner_keys(account, country) if not item["errors"] else {}
+            item["keys"] = _account_keys(account, item["crm_keys"]) if not item["errors"] else []
         valid = [item for item in batch if not item["errors"]]
         # one query over the indexed keys of duplicate detection (res.partner crm_*_key):
         # existing accounts sharing a VAT, e-mail, phone (or, without any of them, the name)
@@ -733,21 +748,22 @@ class CrmSpreadsheetImport(models.TransientModel):
             item["account_row"] = None
             match = next((by_key[key] for key in item["keys"] if key in by_key), False)
             keys = item["keys"] + ([("id", match)] if match else [])
-            anchor = next((context.seen[key] for key in keys if key in context.seen), None)
+            anchor = next((row for row in map(context.seen.get, keys) if row is not None), None)
             item["contact_key"] = _contact_key(item["contact"]) if item["contact"] else None
             if anchor is None:
                 for key in keys:
-                    context.seen[key] = item["row_number"]
-                context.accounts[item["row_number"]] = match
+                    context.seen.setdefault(key, item["row_number"])
+                if match:
+                    context.accounts[item["row_number"]] = match
                 item.update(partner_id=match, outcome="update" if match else "create")
                 if item["contact_key"]:
-                    context.contacts.add((item["row_number"], item["contact_key"]))
+                    context.contacts.setdefault((item["row_number"], item["contact_key"]), item["row_number"])
                 continue
             for key in keys:
                 context.seen.setdefault(key, anchor)
-            account_id = context.accounts[anchor]
-            if item["contact_key"] and (anchor, item["contact_key"]) not in context.contacts:
-                context.contacts.add((anchor, item["contact_key"]))
+            account_id = context.accounts.get(anchor, False)
+            if item["contact_key"] and context.contacts.get((anchor, item["contact_key"])) is None:
+                context.contacts.setdefault((anchor, item["contact_key"]), anchor)
                 item.update(partner_id=account_id, account_row=anchor, outcome="update" if account_id else "create")
             else:
                 item.update(partner_id=account_id, outcome="duplicate", duplicate_of_row=anchor)
@@ -789,6 +805,7 @@ class CrmSpreadsheetImport(models.TransientModel):
                 message="; ".join(messages) or False,
                 values={
                     "account": item["account"],
+                    "crm_keys": item["crm_keys"],
                     "contact": item["contact"],
                     "contact_id": contact_id,
                     "account_row": item["account_row"],
@@ -843,10 +860,10 @@ class CrmSpreadsheetImport(models.TransientModel):
             if not item["errors"]:
                 match = next((by_key[key] for key in item["keys"] if key in by_key), False)
                 keys = item["keys"] + ([("id", match)] if match else [])
-                anchor = next((context.seen[key] for key in keys if key in context.seen), None)
+                anchor = next((row for row in map(context.seen.get, keys) if row is not None), None)
                 if anchor is None:
                     for key in keys:
-                        context.seen[key] = item["row_number"]
+                        context.seen.setdefault(key, item["row_number"])
                     line.update(outcome="update" if match else "create", lead_id=match, values={"lead": item["lead"]})
                 else:
                     line.update(
@@ -901,16 +918,25 @@ class CrmSpreadsheetImport(models.TransientModel):
         The records a batch creates would otherwise stay in the ORM cache (about 5 kB each):
         memory would grow with the file instead of staying flat.
         """
-        line_ids = self._lines(outcomes).ids
+        # one query a batch (rows after the last one read), not the ids of every line at once
         Line = self.env["crm.spreadsheet.import.line"]
-        for start in range(0, len(line_ids), BATCH_SIZE):
-            yield Line.browse(line_ids[start : start + BATCH_SIZE])
+        last_row = 0
+        while True:
+            lines = Line.search(
+                [("wizard_id", "=", self.id), ("outcome", "in", outcomes), ("row_number", ">", last_row)],
+                order="row_number",
+                limit=BATCH_SIZE,
+            )
+            if not lines:
+                return
+            last_row = lines[-1].row_number
+            yield lines
             self.env.invalidate_all()
 
     def _write_partners(self):
         company = self.env.company
         Partner = self.env["res.partner"].with_context(**self._write_context())
-        row_account = {}  # row number -> account id, for contacts of later rows
+        row_account = _KeyTable()  # row number -> account id, for contacts of later rows (12 bytes a row)
         counts = dict.fromkeys(("account_create", "account_update", "contact_create", "contact_update"), 0)
         for lines in self._iter_line_batches(("create", "update")):
             to_create = []
@@ -922,14 +948,16 @@ class CrmSpreadsheetImport(models.TransientModel):
                     changes = _changed_values(line.partner_id, _filled(values["account"]))
                     if changes:
                         line.partner_id.with_context(**self._write_context()).write(changes)
-                    row_account[line.row_number] = line.partner_id.id
+                    row_account.setdefault(line.row_number, line.partner_id.id)
                     counts["account_update"] += 1
                 else:
-                    to_create.append((line, {**values["account"], "is_company": True, "company_id": company.id}))
+                    # with its keys (crm_*_key), computed by the dry run: not computed a second time
+                    vals = {**values["account"], **values.get("crm_keys", {}), "is_company": True}
+                    to_create.append((line, {**vals, "company_id": company.id}))
             if to_create:
                 accounts = Partner.create([vals for _line, vals in to_create])
                 for (line, _vals), account in zip(to_create, accounts):
-                    row_account[line.row_number] = account.id
+                    row_account.setdefault(line.row_number, account.id)
                 counts["account_create"] += len(accounts)
             contacts_to_create = []
             # the existing contacts of the batch, read at once
@@ -939,7 +967,7 @@ class CrmSpreadsheetImport(models.TransientModel):
                 values = line.values
                 if not values["contact"]:
                     continue
-                parent_id = line.partner_id.id or row_account[values["account_row"] or line.row_number]
+                parent_id = line.partner_id.id or row_account.get(values["account_row"] or line.row_number)
                 if values["contact_id"]:
                     changes = _changed_values(contacts[values["contact_id"]], _filled(values["contact"]))
                     if changes:
@@ -1097,9 +1125,70 @@ class _MatchState:
 
     def __init__(self, countries):
         self.countries = countries
-        self.seen = {}  # account or lead key -> first row number holding it
-        self.accounts = {}  # first row number of an account -> existing account id or False
-        self.contacts = set()  # (first row of the account, contact key)
+        self.seen = _KeyTable()  # account or lead key -> first row number holding it
+        self.accounts = {}  # first row number of an account -> the existing account it updates (matches only)
+        self.contacts = _KeyTable()  # (first row of the account, contact key) -> that row
+
+
+class _KeyTable:
+    """Map of keys to numbers (row numbers, ids) in two flat arrays: about 12 bytes a key.
+
+    A dict of the same keys costs about 150 bytes a key (the key tuple, its strings, the
+    entry): 30 MB for a file of 100k rows with two keys each, against 3 MB here. A key is
+    stored as its 64-bit hash (open addressing, linear probing): two different keys of one
+    file share a hash about once in 400 million files of 100k rows, and the cost would be one
+    row shown as a duplicate of another in the dry run.
+    """
+
+    __slots__ = ("_hashes", "_mask", "_used", "_values")
+
+    def __init__(self, size=1 << 12):
+        self._hashes = array("q", bytes(8 * size))  # 0: empty slot
+        self._values = array("i", bytes(4 * size))
+        self._mask = size - 1
+        self._used = 0
+
+    def _slot(self, key_hash):
+        hashes, mask = self._hashes, self._mask
+        index = key_hash & mask
+        while hashes[index] not in (0, key_hash):
+            index = (index + 1) & mask
+        return index
+
+    def get(self, key):
+        """The number stored for ``key``, or None."""
+        index = self._slot(_key_hash(key))
+        return self._values[index] if self._hashes[index] else None
+
+    def setdefault(self, key, value):
+        """Store ``value`` (a 32-bit integer) for ``key`` unless the key is there; return the value stored."""
+        key_hash = _key_hash(key)
+        index = self._slot(key_hash)
+        if self._hashes[index]:
+            return self._values[index]
+        self._hashes[index] = key_hash
+        self._values[index] = value
+        self._used += 1
+        if self._used * 8 > len(self._hashes) * 7:  # 7/8 full: a miss probes ~30 slots, a few microseconds
+            self._grow()
+        return value
+
+    def _grow(self):
+        hashes, values = self._hashes, self._values
+        size = 2 * len(hashes)
+        self._hashes = array("q", bytes(8 * size))
+        self._values = array("i", bytes(4 * size))
+        self._mask = size - 1
+        for key_hash, value in zip(hashes, values):
+            if key_hash:
+                index = self._slot(key_hash)
+                self._hashes[index] = key_hash
+                self._values[index] = value
+
+
+def _key_hash(key):
+    # Python's hash of the key tuple (SipHash of its strings), never 0 (an empty slot)
+    return hash(key) or 1
 
 
 def _row_is_filled(row):
@@ -1178,15 +1267,19 @@ def _filled(vals):
     return {fname: value for fname, value in vals.items() if value not in (False, None, "")}
 
 
-def _account_keys(vals, country):
+def _partner_keys(vals, country):
+    """The duplicate-detection keys (``crm_*_key``) res.partner computes for an account of ``vals``."""
+    return partner_keys(
+        vals.get("name"), True, vals.get("city"), vals.get("vat"), vals.get("phone"), vals.get("mobile"), country
+    )
+
+
+def _account_keys(vals, crm_keys):
     """Matching keys of an account row: VAT, e-mail, phones; the name only when none of them exists.
 
     The same normalised keys as the duplicate detection of res.partner
     (``crm_vat_key``, ``email_normalized``, ``crm_phone_key`` / ``crm_mobile_key``), from the same function.
     """
-    crm_keys = partner_keys(
-        vals.get("name"), True, vals.get("city"), vals.get("vat"), vals.get("phone"), vals.get("mobile"), country
-    )
     keys = []
     if crm_keys["crm_vat_key"]:
         keys.append(("vat", crm_keys["crm_vat_key"]))
