@@ -1108,7 +1108,7 @@ def scenario_4_import(bench, import_rows):
             ours,
             bare,
             1.5,
-            f"{len(rounds)} rounds, each: ours then the bare create",
+            f"in turn, ours then the bare create: {len(rounds)} round(s)",
         )
     )
     bad = _import_file(n, bad_every=100, tag="_bad1pct")
