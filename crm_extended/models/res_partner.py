@@ -17,12 +17,15 @@ _logger = logging.getLogger(__name__)
 
 # normalised columns compared to find duplicate accounts
 CRM_KEY_FIELDS = ["crm_name_key", "crm_city_key", "crm_vat_key", "crm_phone_key", "crm_mobile_key"]
-# columns of the keys a partner shares with its duplicates, in the order of ResPartner._crm_duplicate_keys()
+# kinds of key two duplicates share, with the columns holding each: a phone number matches a
+# phone or a mobile. Besides these, a company name in the same city (crm_name_key, crm_city_key).
+DUPLICATE_KEY_KINDS = {
+    "email": ("email_normalized",),
+    "vat": ("crm_vat_key",),
+    "phone": ("crm_phone_key", "crm_mobile_key"),
+}
 DUPLICATE_KEY_COLUMNS = [
-    "email_normalized",
-    "crm_vat_key",
-    "crm_phone_key",
-    "crm_mobile_key",
+    *(column for columns in DUPLICATE_KEY_KINDS.values() for column in columns),
     "crm_name_key",
     "crm_city_key",
 ]
@@ -217,13 +220,8 @@ class ResPartner(models.Model):
 
     # ---- SEGMENTS, TIERS, FOLLOW-UP, DUPLICATES (crm_extended accounts) ----
     # (column of the account, column of the other partner) compared for duplicates
-    _crm_duplicate_key_pairs = (
-        ("email_normalized", "email_normalized"),
-        ("crm_vat_key", "crm_vat_key"),
-        ("crm_phone_key", "crm_phone_key"),
-        ("crm_phone_key", "crm_mobile_key"),
-        ("crm_mobile_key", "crm_phone_key"),
-        ("crm_mobile_key", "crm_mobile_key"),
+    _crm_duplicate_key_pairs = tuple(
+        (src_col, dup_col) for columns in DUPLICATE_KEY_KINDS.values() for src_col in columns for dup_col in columns
     )
 
     def init(self):
@@ -338,16 +336,12 @@ class ResPartner(models.Model):
         self.flush_model(["active", "company_id", "commercial_partner_id", "email_normalized", *CRM_KEY_FIELDS])
 
     @api.model
-    def _crm_duplicate_keys(self, email, vat, phone, mobile, name, city):
-        """The keys a partner shares with its duplicates: e-mail, Tax ID, each phone number (phone and
-        mobile are compared crosswise) and the company name in its city."""
-        keys = {
-            ("email", email),
-            ("vat", vat),
-            ("phone", phone),
-            ("phone", mobile),
-            ("name", name and city and (name, city)),
-        }
+    def _crm_duplicate_keys(self, values):
+        """The keys ``(kind, value)`` a partner of ``values`` (its DUPLICATE_KEY_COLUMNS) shares with
+        its duplicates: one per filled column of DUPLICATE_KEY_KINDS, and its name in its city."""
+        keys = {(kind, values[column]) for kind, columns in DUPLICATE_KEY_KINDS.items() for column in columns}
+        name, city = values["crm_name_key"], values["crm_city_key"]
+        keys.add(("name", name and city and (name, city)))
         return {key for key in keys if key[1]}
 
     @api.model
@@ -366,13 +360,12 @@ class ResPartner(models.Model):
                 return SQL("%s = %s", SQL.identifier(column), kind_values[0])
             return SQL("%s = ANY(%s)", SQL.identifier(column), kind_values)
 
-        conditions = []
-        if values["email"]:
-            conditions.append(equals("email_normalized", values["email"]))
-        if values["vat"]:
-            conditions.append(equals("crm_vat_key", values["vat"]))
-        if values["phone"]:
-            conditions += [equals("crm_phone_key", values["phone"]), equals("crm_mobile_key", values["phone"])]
+        conditions = [
+            equals(column, values[kind])
+            for kind, columns in DUPLICATE_KEY_KINDS.items()
+            if values[kind]
+            for column in columns
+        ]
         if values["name"]:
             names, cities = (list(set(parts)) for parts in zip(*values["name"]))
             conditions.append(SQL("(%s AND %s)", equals("crm_name_key", names), equals("crm_city_key", cities)))
@@ -395,13 +388,13 @@ class ResPartner(models.Model):
         The partners sharing one of them are found with one query, then matched to each partner."""
         origins = self.browse(partner._origin.id for partner in self if partner._origin.id)
         keys_of = {
-            origin.id: self._crm_duplicate_keys(*(origin[fname] for fname in DUPLICATE_KEY_COLUMNS))
+            origin.id: self._crm_duplicate_keys({fname: origin[fname] for fname in DUPLICATE_KEY_COLUMNS})
             for origin in origins
         }
         rows = self._crm_partners_sharing_keys(set().union(*keys_of.values()))
         found_by_key = defaultdict(list)
         for dup_id, commercial_id, *dup_keys in rows:
-            for key in self._crm_duplicate_keys(*dup_keys):
+            for key in self._crm_duplicate_keys(dict(zip(DUPLICATE_KEY_COLUMNS, dup_keys, strict=True))):
                 found_by_key[key].append((dup_id, commercial_id))
         return {
             origin.id: {

@@ -70,15 +70,12 @@ def standardise_email(env, value, field_label):
     return ", ".join(cleaned) or False
 
 
-def _phone_format(value, country, number_format):
-    """``value`` in ``number_format`` (INTERNATIONAL, E164) for ``country``; ``value`` itself when not parseable."""
-    return phone_validation.phone_format(
-        value,
-        country.code if country else None,
-        country.phone_code if country else None,
-        force_format=number_format,
-        raise_exception=False,
-    )
+def _parse_phone(value, country):
+    """``value`` parsed (phonenumbers) for ``country``, or None when it cannot be (or without the library)."""
+    try:
+        return phone_validation.phone_parse(value, country.code if country else None) or None
+    except UserError:
+        return None
 
 
 # E.164 form of the numbers standardise_phone formatted last: (formatted, country code) -> E.164.
@@ -98,17 +95,15 @@ def standardise_phone(value, country):
     value = collapse_spaces(value)
     if not value:
         return value
-    code = country.code if country else None
-    try:
-        number = phone_validation.phone_parse(value, code)
-    except UserError:
-        return value
-    if not number:  # the phonenumbers library is not installed
+    number = _parse_phone(value, country)
+    if not number:
         return value
     formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     if len(_E164_OF_FORMATTED) >= _E164_MEMO_SIZE:
         _E164_OF_FORMATTED.clear()
-    _E164_OF_FORMATTED[formatted, code] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    _E164_OF_FORMATTED[formatted, country.code if country else None] = phonenumbers.format_number(
+        number, phonenumbers.PhoneNumberFormat.E164
+    )
     return formatted
 
 
@@ -151,10 +146,11 @@ def phone_key(value, country):
     """Key used to compare phone numbers: E.164 (+32470123456) when parseable, else digits."""
     if not value:
         return False
-    formatted = _E164_OF_FORMATTED.get((value, country.code if country else None)) or _phone_format(
-        value, country, "E164"
-    )
-    digits = re.sub(r"[^\d+]", "", formatted or value)
+    e164 = _E164_OF_FORMATTED.get((value, country.code if country else None))
+    if e164 is None:
+        number = _parse_phone(value, country)
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else value
+    digits = re.sub(r"[^\d+]", "", e164)
     return digits if len(digits.lstrip("+")) >= 6 else False
 
 
