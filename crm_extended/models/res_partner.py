@@ -15,6 +15,12 @@ from ..tools.standardise import partner_keys
 
 _logger = logging.getLogger(__name__)
 
+# the attributes of the duplicate-detection keys: precomputed (computed with the other values
+# before the INSERT, not updated after it), and not read-only only so that a create given the keys
+# keeps them: Odoo drops a value given for a read-only precomputed field and computes it again. The
+# spreadsheet import computes them in its dry run, with the same function (tools/standardise.py
+# partner_keys), and passes them to create.
+_KEY_FIELD = {"compute": "_compute_crm_keys", "store": True, "precompute": True, "readonly": False, "copy": False}
 # normalised columns compared to find duplicate accounts
 CRM_KEY_FIELDS = ["crm_name_key", "crm_city_key", "crm_vat_key", "crm_phone_key", "crm_mobile_key"]
 # kinds of key two duplicates share, with the columns holding each: a phone number matches a
@@ -114,18 +120,11 @@ class ResPartner(models.Model):
     )
     duplicate_partner_count = fields.Integer("Duplicate Count", compute="_compute_duplicate_partner_ids")
     # normalised keys for duplicate detection (btree indexes, see init())
-    # (precomputed: computed with the other values before the INSERT, not updated after it)
-    crm_name_key = fields.Char("Company Name Key", compute="_compute_crm_keys", store=True, precompute=True, copy=False)
-    crm_city_key = fields.Char("City Key", compute="_compute_crm_keys", store=True, precompute=True, copy=False)
-    crm_vat_key = fields.Char(
-        "Tax ID Key", compute="_compute_crm_keys", store=True, precompute=True, copy=False, index="btree_not_null"
-    )
-    crm_phone_key = fields.Char(
-        "Phone Key", compute="_compute_crm_keys", store=True, precompute=True, copy=False, index="btree_not_null"
-    )
-    crm_mobile_key = fields.Char(
-        "Mobile Key", compute="_compute_crm_keys", store=True, precompute=True, copy=False, index="btree_not_null"
-    )
+    crm_name_key = fields.Char("Company Name Key", **_KEY_FIELD)
+    crm_city_key = fields.Char("City Key", **_KEY_FIELD)
+    crm_vat_key = fields.Char("Tax ID Key", index="btree_not_null", **_KEY_FIELD)
+    crm_phone_key = fields.Char("Phone Key", index="btree_not_null", **_KEY_FIELD)
+    crm_mobile_key = fields.Char("Mobile Key", index="btree_not_null", **_KEY_FIELD)
 
     last_reminder_date = fields.Date(
         "Last Follow-up Reminder", readonly=True, copy=False, help="Last time a follow-up activity was created."

@@ -345,6 +345,67 @@ class TestCrmSpreadsheetImportDryRun(TestCrmSpreadsheetImportCommon):
         self.assertEqual(self._partner_count(), partners)
         self.assertEqual(self.by_vat.name, "Vat Match", "no update either")
 
+    def test_tracking_of_created_records_settled_batch_by_batch(self):
+        """Mail keeps an entry for each record created without tracking until the commit: the import
+        settles them after each batch, so what it holds does not grow with the file."""
+
+        def pending():
+            return set(self.env.cr.precommit.data.get("mail.tracking.res.partner") or ())
+
+        bare = self.Partner.with_context(tracking_disable=True).create({"name": "Bare Create"})
+        self.assertIn(bare.id, pending(), "Odoo's create keeps an entry for the record until the commit")
+        rows = [ACCOUNT_HEADER] + [
+            [f"Settled {index}", None, f"settled{index}@settled.example", None, None, "BE", None, None]
+            for index in range(3)
+        ]
+        Partner = type(self.Partner)
+        create = Partner.create
+        pending_at_create = []
+
+        def spy(records, vals_list):
+            pending_at_create.append(len(pending()))
+            return create(records, vals_list)
+
+        with (
+            patch("odoo.addons.crm_extended.wizard.crm_spreadsheet_import.BATCH_SIZE", 2),
+            patch.object(Partner, "create", spy),
+        ):
+            self._wizard(make_xlsx(rows)).action_import()
+        self.assertEqual(len(self.Partner.search([("email", "=like", "settled%@settled.example")])), 3)
+        self.assertEqual(len(pending_at_create), 2, "two batches")
+        self.assertEqual(pending_at_create[1], 0, "the entries of the first batch are gone when the second starts")
+
+    def test_created_accounts_keep_the_keys_of_the_dry_run(self):
+        """The dry run computes each account's duplicate keys; create keeps them, not computing them again,
+        and they are the keys a partner created by hand with the same values gets."""
+        values = ["Keys Co", "BE 0999.999.999", "keys@keys.example", "0470 12 34 56", "Gent", "BE", None, None]
+        Partner = type(self.Partner)
+        compute = Partner._compute_crm_keys
+        computed = []
+
+        def spy(records):
+            computed.append(records.ids)
+            return compute(records)
+
+        with patch.object(Partner, "_compute_crm_keys", spy):
+            self._wizard(make_xlsx([ACCOUNT_HEADER, values])).action_import()
+        self.assertEqual(computed, [], "no key computed again at create")
+        account = self.Partner.search([("email", "=", "keys@keys.example")])
+        self.assertEqual(len(account), 1, "a new account")
+        by_hand = self.Partner.create(
+            {
+                "name": "Keys Co",
+                "vat": "BE 0999.999.999",
+                "phone": "0470 12 34 56",
+                "city": "Gent",
+                "country_id": self.env.ref("base.be").id,
+                "is_company": True,
+            }
+        )
+        keys = ["crm_name_key", "crm_city_key", "crm_vat_key", "crm_phone_key", "crm_mobile_key"]
+        self.assertEqual(account.read(keys)[0] | {"id": 0}, by_hand.read(keys)[0] | {"id": 0})
+        self.assertEqual(account.crm_phone_key, "+32470123456")
+
     def test_skip_rows_with_errors(self):
         partners = self._partner_count()
         wizard = self._wizard(make_xlsx(self.rows), skip_errors=True)
