@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.crm_extended.models.res_partner import CRM_KEY_FIELDS
 from odoo.addons.crm_extended.tests.common import CrmSuiteCommon
 
 ACCOUNT_HEADER = ["Company", "VAT", "Email", "Phone", "City", "Country", "Contact name", "Contact email"]
@@ -402,8 +403,7 @@ class TestCrmSpreadsheetImportDryRun(TestCrmSpreadsheetImportCommon):
                 "is_company": True,
             }
         )
-        keys = ["crm_name_key", "crm_city_key", "crm_vat_key", "crm_phone_key", "crm_mobile_key"]
-        self.assertEqual(account.read(keys)[0] | {"id": 0}, by_hand.read(keys)[0] | {"id": 0})
+        self.assertEqual(account.read(CRM_KEY_FIELDS)[0] | {"id": 0}, by_hand.read(CRM_KEY_FIELDS)[0] | {"id": 0})
         self.assertEqual(account.crm_phone_key, "+32470123456")
 
     def test_skip_rows_with_errors(self):
