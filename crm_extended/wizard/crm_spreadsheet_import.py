@@ -934,7 +934,7 @@ class CrmSpreadsheetImport(models.TransientModel):
             last_row = lines[-1].row_number
             yield lines
             self.env.cr.flush()
-            self.env.invalidate_all()
+            self.env.invalidate_all(flush=False)  # flushed just above
 
     def _write_partners(self):
         company = self.env.company
